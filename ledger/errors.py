@@ -1,0 +1,176 @@
+"""One hierarchy of expected failures.
+
+Each error carries data (keyword fields) so the CLI can print one line and
+the API can map it to a problem+json document with a stable ``type``.
+Programmer errors are ``assert``s, never these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LedgerError(Exception):
+    """An expected, user-facing failure. ``code`` is stable and public."""
+
+    code = "ledger-error"
+    status = 400
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FormatError(LedgerError):
+    """Input is not in the FORMAT.md shape (canonical JSON, fields, encodings)."""
+
+    code = "malformed"
+    status = 422
+
+
+class SignatureError(LedgerError):
+    code = "bad-signature"
+    status = 422
+
+
+class UnknownKey(LedgerError):
+    code = "unknown-key"
+    status = 403
+
+
+class RevokedKey(LedgerError):
+    code = "revoked-key"
+    status = 403
+
+
+class PolicyError(LedgerError):
+    """The signer's role may not sign this statement type."""
+
+    code = "forbidden-role"
+    status = 403
+
+
+class WrongLedger(LedgerError):
+    code = "wrong-ledger"
+    status = 422
+
+
+class ClockSkew(LedgerError):
+    code = "clock-skew"
+    status = 422
+
+
+class ReplayedNonce(LedgerError):
+    code = "replayed-nonce"
+    status = 409
+
+
+class Conflict(LedgerError):
+    """Another writer appended first and retries ran out."""
+
+    code = "conflict"
+    status = 409
+
+
+class LedgerNotFound(LedgerError):
+    code = "ledger-not-found"
+    status = 404
+
+
+class LedgerExists(LedgerError):
+    code = "ledger-exists"
+    status = 409
+
+
+class DomainError(LedgerError):
+    """A statement is well formed and signed but breaks a bookkeeping rule."""
+
+    code = "rule-violated"
+    status = 422
+
+
+class UnbalancedEntry(DomainError):
+    code = "unbalanced"
+
+
+class UnknownAccount(DomainError):
+    code = "unknown-account"
+
+
+class UnknownFund(DomainError):
+    code = "unknown-fund"
+
+
+class InsufficientFunds(DomainError):
+    code = "insufficient-funds"
+
+
+class AlreadyReversed(DomainError):
+    code = "already-reversed"
+
+
+class NotFound(LedgerError):
+    code = "not-found"
+    status = 404
+
+
+class ProofError(LedgerError):
+    """A proof was asked for a size or seq the log does not have."""
+
+    code = "bad-proof-request"
+    status = 400
+
+
+class CheckpointError(LedgerError):
+    code = "bad-checkpoint"
+    status = 422
+
+
+# --- governance: approvals, asset trades, disclosures, questions ---------------
+
+
+class OutOfOrder(DomainError):
+    """A step of a procedure (trade, approval, question) taken in the wrong state."""
+
+    code = "out-of-order"
+    status = 409
+
+
+class ApprovalRequired(DomainError):
+    """A payment at or above a threshold lacks its approval or resolution."""
+
+    code = "approval-required"
+
+
+class SameKey(DomainError):
+    """One key may not both record and approve the same matter."""
+
+    code = "same-key"
+
+
+class DisclosureRequired(DomainError):
+    """A step needs a disclosure (公开) that has not been published yet."""
+
+    code = "disclosure-required"
+
+
+class NoticePeriodOpen(DomainError):
+    """An award was attempted before the public notice period ended."""
+
+    code = "notice-period-open"
+
+
+class NoticeClosed(DomainError):
+    """A bid arrived after the public notice period closed."""
+
+    code = "notice-closed"
+
+
+class AwardNeedsReason(DomainError):
+    """Awarding to anything but the highest valid bid needs a written reason."""
+
+    code = "award-needs-reason"
