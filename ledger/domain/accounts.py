@@ -1,0 +1,76 @@
+"""Funds (general and earmarked), the chart of accounts and yearly budgets."""
+
+from __future__ import annotations
+
+from ledger import policy
+from ledger.domain import fields
+from ledger.domain.types import Context, statement_type
+from ledger.errors import DomainError, UnknownFund
+from ledger.state import Account, Fund, LedgerState
+from ledger.statements import Entry
+
+ACCOUNT_CLASSES = frozenset({"asset", "liability", "net_assets", "income", "expense"})
+MONEY_KINDS = frozenset({"cash", "bank"})
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+@statement_type("fund.created")
+def decide_fund_created(ctx: Context) -> None:
+    body = ctx.body
+    fields.only_fields(body, {"code", "name_zh", "name_en"}, {"restricted", "purpose"})
+    code = fields.code(body, "code")
+    fields.text(body, "name_zh", bytes_max=policy.name_bytes_max)
+    fields.text(body, "name_en", bytes_max=policy.name_bytes_max)
+    fields.boolean(body, "restricted", False)
+    fields.text(body, "purpose", bytes_max=policy.memo_bytes_max, required=False)
+    if code in ctx.state.funds:
+        raise DomainError(f"fund {code} already exists", fund=code)
+
+
+@decide_fund_created.applier
+def apply_fund_created(state: LedgerState, entry: Entry) -> None:
+    body = entry.statement.body
+    state.funds[body["code"]] = Fund(body["code"], body["name_zh"], body["name_en"],
+                                     body.get("restricted", False), body.get("purpose", ""),
+                                     entry.seq)
+
+
+@statement_type("account.opened")
+def decide_account_opened(ctx: Context) -> None:
+    body = ctx.body
+    fields.only_fields(body, {"code", "name_zh", "name_en", "class"}, {"kind"})
+    code = fields.code(body, "code")
+    fields.text(body, "name_zh", bytes_max=policy.name_bytes_max)
+    fields.text(body, "name_en", bytes_max=policy.name_bytes_max)
+    account_class = fields.choice(body, "class", ACCOUNT_CLASSES)
+    kind = fields.choice(body, "kind", MONEY_KINDS, required=False)
+    if kind and account_class != "asset":
+        raise DomainError("only asset accounts can hold cash or bank money", account=code)
+    if code in ctx.state.accounts:
+        raise DomainError(f"account {code} already exists", account=code)
+
+
+@decide_account_opened.applier
+def apply_account_opened(state: LedgerState, entry: Entry) -> None:
+    body = entry.statement.body
+    state.accounts[body["code"]] = Account(body["code"], body["name_zh"], body["name_en"],
+                                           body["class"], body.get("kind"), entry.seq)
+
+
+@statement_type("fund.budgeted")
+def decide_fund_budgeted(ctx: Context) -> None:
+    body = ctx.body
+    fields.only_fields(body, {"fund", "year", "amount"}, {"memo"})
+    fund = fields.code(body, "fund")
+    if fund not in ctx.state.funds:
+        raise UnknownFund(f"fund {fund} does not exist", fund=fund)
+    fields.integer(body["year"], "year", minimum=YEAR_MIN, maximum=YEAR_MAX)
+    fields.amount(body["amount"], "amount", maximum=policy.amount_max_fen)
+    fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
+
+
+@decide_fund_budgeted.applier
+def apply_fund_budgeted(state: LedgerState, entry: Entry) -> None:
+    # A later budget for the same fund and year replaces the earlier one; both stay on the log.
+    body = entry.statement.body
+    state.budgets[(body["fund"], body["year"])] = body["amount"]

@@ -1,0 +1,206 @@
+"""The governance records kept in LedgerState maps (docs/governance.md).
+
+Every record is frozen: a status change is a new record written over the
+old one under the same key, never a deletion, so LedgerState.fork/absorb
+keep working. Histories (``history``) are the seqs of every statement that
+touched the record, oldest first: the asset's or trade's story on the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ledger import policy
+
+Posting = tuple[str, str, str, int]  # (account, fund, currency, signed minor units)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds in fen and who approves what; None threshold = no approval needed."""
+
+    seq: int
+    approval_threshold: int | None = None
+    major_threshold: int | None = None
+    notice_days_min: int = policy.notice_days_min_default
+    approval_roles: frozenset[str] = frozenset({"committee"})
+    major_roles: frozenset[str] = policy.major_roles_required
+    split_window_days: int = policy.split_window_days_default
+    round_cash_limit: int = policy.round_cash_limit_fen_default
+
+    def level(self, amount: int) -> str | None:
+        """Which approval path a payment of ``amount`` fen takes."""
+        if self.major_threshold is not None and amount >= self.major_threshold:
+            return "major"
+        if self.approval_threshold is not None and amount >= self.approval_threshold:
+            return "approval"
+        return None
+
+
+DEFAULT_POLICY = Policy(seq=-1)
+
+
+def current_policy(state: Any) -> Policy:
+    return state.policies[max(state.policies)] if state.policies else DEFAULT_POLICY
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """A payment that waits for approval; it moves no balance until approved."""
+
+    seq: int
+    recorder: str
+    amount: int
+    level: str                    # "approval" | "major"
+    date: str
+    postings: tuple[Posting, ...]
+    status: str = "pending"       # "pending" | "approved" | "rejected"
+    decided_seq: int | None = None
+    resolution: int | None = None  # the resolution an approved major payment rests on
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Income and spending of one fund or project in one month, in fen."""
+
+    income: int = 0
+    spending: int = 0
+
+    def plus(self, other: Flow) -> Flow:
+        return Flow(self.income + other.income, self.spending + other.spending)
+
+
+@dataclass(frozen=True)
+class Project:
+    code: str
+    fund: str
+    name_zh: str
+    name_en: str
+    starts: str
+    ends: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A residents' representative meeting resolution (四议两公开)."""
+
+    seq: int
+    matter_kind: str              # "entry" | "trade" | "policy" | "other"
+    matter_ref: int | None
+    title: str
+    passed: bool
+    recorded_by: str
+    cosigners: frozenset[str] = frozenset()
+    cosigned_roles: frozenset[str] = frozenset()
+    disclosed_seq: int | None = None
+
+    def cosigned_by(self, roles: frozenset[str]) -> bool:
+        return roles <= self.cosigned_roles
+
+
+@dataclass(frozen=True)
+class Asset:
+    code: str
+    kind: str
+    name_zh: str
+    location: str
+    book_value: int
+    account: str | None
+    fund: str | None
+    registered_seq: int
+    status: str = "available"     # "available" | "leased" | "assigned" | "disposed"
+    holder: str = ""
+    appraisal: int | None = None
+    open_trade: int | None = None
+    history: tuple[int, ...] = ()
+
+    def then(self, seq: int, **changes: Any) -> Asset:
+        return replace(self, history=self.history + (seq,), **changes)
+
+
+@dataclass(frozen=True)
+class Bid:
+    seq: int
+    trade: int
+    bidder: str
+    bidder_id: str
+    amount: int
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class Trade:
+    """A lease, sale or transfer of an asset following the public procedure."""
+
+    seq: int
+    asset: str
+    method: str                   # "lease" | "sale" | "transfer"
+    reserve: int
+    status: str = "proposed"
+    resolution: int | None = None
+    notice_closes: str = ""
+    bids: tuple[int, ...] = ()
+    award_bid: int | None = None
+    award_reason: str = ""
+    award_disclosure: int | None = None
+    contract_sha256: str = ""
+    received: int = 0
+    completion_disclosure: int | None = None
+    history: tuple[int, ...] = ()
+
+    def then(self, seq: int, **changes: Any) -> Trade:
+        return replace(self, history=self.history + (seq,), **changes)
+
+
+TRADE_STATUSES = ("proposed", "resolved", "noticed", "award_pending", "awarded", "contracted",
+                  "settled", "completed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    seq: int
+    items: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    seq: int
+    item: str
+    sheet_sha256: str
+    published_on: str
+    subject: tuple[str, int, str] | None = None  # ("trade"|"resolution", ref, stage)
+
+
+@dataclass(frozen=True)
+class Question:
+    seq: int
+    about_kind: str
+    about_ref: int
+    asked_at: str
+    status: str = "open"          # "open" | "answered" | "closed"
+    answers: tuple[int, ...] = ()
+    answered_at: str = ""
+    closed_at: str = ""
+
+
+@dataclass(frozen=True)
+class Interest:
+    """A declared tie between a committee member and an outside party (利益冲突登记)."""
+
+    seq: int
+    member: str
+    member_key: str
+    party: str
+    party_id: str
+    relation: str
+    ended_seq: int | None = None
+
+
+def same_party(name_a: str, id_a: str, name_b: str, id_b: str) -> bool:
+    """Bidders and related parties match on their id when both have one, else on
+    the name with spacing and case ignored."""
+    if id_a.strip() and id_b.strip():
+        return id_a.strip().lower() == id_b.strip().lower()
+    return " ".join(name_a.split()).lower() == " ".join(name_b.split()).lower()

@@ -1,0 +1,90 @@
+"""The small-power list (小微权力清单): which role may sign which statement type,
+and the limits every input is held to. docs/statement-types.md mirrors this table."""
+
+from __future__ import annotations
+
+ROLES = frozenset({"admin", "agent", "cashier", "committee", "supervisor", "auditor", "intake"})
+
+# Roles that must never share one key: the one who records the books and the
+# one who holds the money (钱账分离).
+# The server's question-intake key (质询) holds no other role: it only relays
+# residents' questions and must never sign money or approvals.
+INCOMPATIBLE_ROLES = (frozenset({"agent", "cashier"}),
+                      *(frozenset({"intake", role}) for role in sorted(ROLES - {"intake"})))
+
+SIGNING_ROLES: dict[str, frozenset[str]] = {
+    "ledger.opened": frozenset({"admin"}),
+    "key.registered": frozenset({"admin"}),
+    "key.revoked": frozenset({"admin"}),
+    "ledger.log_key_rotated": frozenset({"admin"}),
+    "fund.created": frozenset({"admin", "agent"}),
+    "fund.budgeted": frozenset({"committee"}),
+    "account.opened": frozenset({"admin", "agent"}),
+    "entry.posted": frozenset({"agent"}),
+    "entry.reversed": frozenset({"agent"}),
+    "entry.confirmed": frozenset({"cashier"}),
+    # governance (docs/governance.md): approvals, resolutions, assets, trades,
+    # disclosures, questions, the conflict-of-interest register.
+    "policy.set": frozenset({"admin", "committee"}),
+    "entry.approved": frozenset({"committee", "supervisor"}),
+    "entry.rejected": frozenset({"committee", "supervisor"}),
+    "resolution.recorded": frozenset({"committee"}),
+    "resolution.cosigned": frozenset({"committee", "supervisor", "auditor"}),
+    "resolution.disclosed": frozenset({"committee"}),
+    "project.registered": frozenset({"agent", "committee"}),
+    "asset.registered": frozenset({"agent"}),
+    "asset.valued": frozenset({"agent", "committee"}),
+    "asset.assigned": frozenset({"committee"}),
+    "asset.returned": frozenset({"agent", "committee"}),
+    "asset.disposed": frozenset({"committee"}),
+    "trade.proposed": frozenset({"committee"}),
+    "trade.notice_published": frozenset({"committee"}),
+    "trade.bid_received": frozenset({"agent"}),
+    "trade.awarded": frozenset({"committee"}),
+    "trade.award_cosigned": frozenset({"supervisor"}),
+    "trade.contract_signed": frozenset({"committee"}),
+    "trade.settled": frozenset({"agent"}),
+    "trade.completed": frozenset({"committee"}),
+    "trade.cancelled": frozenset({"committee"}),
+    "disclosure.catalogue_set": frozenset({"committee"}),
+    "disclosure.published": frozenset({"committee"}),
+    "question.asked": frozenset({"intake"}),
+    "question.answered": frozenset({"committee", "supervisor"}),
+    "question.closed": frozenset({"committee", "supervisor"}),
+    "interest.declared": frozenset({"committee", "supervisor"}),
+    "interest.ended": frozenset({"committee", "supervisor"}),
+}
+
+# Limits (unit last in each name).
+postings_min = 2
+postings_max = 64
+memo_bytes_max = 500
+label_bytes_max = 200
+name_bytes_max = 200
+documents_max = 16
+keys_in_genesis_max = 16
+amount_max_fen = 10**13  # 100 billion yuan: far above any community, far below 2^53
+clock_skew_max_seconds = 300
+statement_bytes_max = 64 * 1024
+batch_statements_max = 1000
+append_retries_max = 8
+
+# Governance limits and defaults (a ledger's policy.set overrides the defaults).
+notice_days_min_default = 5       # public notice of an asset trade, when no policy is set
+notice_days_max = 90
+approval_roles_allowed = frozenset({"committee", "supervisor"})
+major_roles_required = frozenset({"committee", "supervisor"})  # 三重一大: both co-sign
+major_roles_allowed = frozenset({"committee", "supervisor", "auditor"})
+resolution_quorum = (2, 3)        # attendance >= 2/3 of representatives
+representatives_max = 10_000
+lease_months_max = 240
+bids_per_trade_max = 500
+settlement_entries_max = 64
+catalogue_items_max = 64
+question_text_bytes_max = 2_000
+answer_text_bytes_max = 4_000
+split_window_days_default = 30    # red flag: split payments within this window
+round_cash_limit_fen_default = 100_000  # red flag: round cash payments of 1,000 yuan and up
+round_cash_unit_fen = 10_000      # "round" means a whole multiple of 100 yuan
+MANDATORY_DISCLOSURES = frozenset({"fund_flows", "livelihood_funds", "asset_trades",
+                                   "resolutions"})
