@@ -1,0 +1,112 @@
+"""One notification into the view: decode, place, dispatch, log.
+
+Nothing read from the log is trusted: an unreadable leaf, an entry in the
+wrong place, a broken chain or a handler that cannot make sense of a body
+becomes a row in ``view_findings`` and the projection moves on, so one bad
+entry never stops every view behind it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from ledger.errors import LedgerError
+from ledger.statements import ZERO_HASH, Entry
+from ledger.store import EntryRecorded, LedgerOpened, decode_stored, ledger_stream
+from projections.handlers import HANDLERS
+from projections.handlers.common import add_finding, signer_role
+
+if TYPE_CHECKING:
+    from projections.view import Tx
+
+# The topics that carry entries; every other topic (nonce claims, checkpoints) is skipped.
+ENTRY_TOPICS = tuple(f"{cls.__module__}:{cls.__qualname__}" for cls in (LedgerOpened,
+                                                                        EntryRecorded))
+# What a handler raises on a body it cannot read (the log was checked when written,
+# so these mean a damaged log or a handler bug; both are findings, not outages).
+BODY_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, AttributeError, LedgerError)
+
+
+def apply_notification(tx: Tx, notification: Notification,
+                       db_errors: tuple[type[BaseException], ...] | None) -> None:
+    """``db_errors`` None: handlers run bare (a failure aborts the batch);
+    otherwise each runs in a savepoint and these errors, with BODY_ERRORS,
+    become findings."""
+    if notification.topic not in ENTRY_TOPICS:
+        return
+    stored = decode_stored(notification)
+    try:
+        entry = stored.entry()
+    except (LedgerError, ValueError, TypeError) as error:
+        ledger = _ledger_of_stream(tx, notification.originator_id)
+        add_finding(tx, ledger, stored.seq, "unreadable_entry", {"error": str(error)})
+        return
+    if ledger_stream(entry.ledger) != notification.originator_id or entry.seq != stored.seq:
+        add_finding(tx, entry.ledger, stored.seq, "misplaced_entry",
+                    {"leaf_seq": entry.seq, "stream": str(notification.originator_id)})
+        return
+    apply_entry(tx, entry, db_errors)
+
+
+def apply_entry(tx: Tx, entry: Entry, db_errors: tuple[type[BaseException], ...] | None) -> None:
+    position = _position(tx, entry.ledger)
+    if entry.seq < position["size"]:  # already applied: never twice
+        add_finding(tx, entry.ledger, entry.seq, "repeated_entry", {"size": position["size"]})
+        return
+    if entry.seq > position["size"]:
+        add_finding(tx, entry.ledger, entry.seq, "missing_entries",
+                    {"from": position["size"], "to": entry.seq - 1})
+    elif entry.prev != position["head"]:
+        add_finding(tx, entry.ledger, entry.seq, "chain_break",
+                    {"prev": entry.prev, "head": position["head"]})
+    handler = HANDLERS.get(entry.statement.type)
+    if handler is None:
+        pass  # unknown types are skipped: logged and tracked, not shown
+    elif db_errors is None:
+        handler(tx, entry)
+    else:
+        _run_guarded(tx, handler, entry, db_errors)
+    tx.defer("INSERT INTO view_log (ledger, seq, type, signer, signer_role, recorded_at, "
+             "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             (entry.ledger, entry.seq, entry.statement.type, entry.signed.signer,
+              signer_role(tx, entry), entry.recorded_at, entry.hash))
+    tx.positions[entry.ledger] = {"size": entry.seq + 1, "head": entry.hash,
+                                  "last_recorded_at": entry.recorded_at}
+
+
+def _run_guarded(tx: Tx, handler, entry: Entry, db_errors: tuple) -> None:
+    """Run a handler inside a savepoint: if it fails, its half-written rows go."""
+    mark = tx.mark()
+    tx.run("SAVEPOINT view_entry")
+    try:
+        handler(tx, entry)
+    except BODY_ERRORS + db_errors as error:
+        tx.run("ROLLBACK TO SAVEPOINT view_entry")
+        tx.restore(mark)
+        add_finding(tx, entry.ledger, entry.seq, "unprojectable_entry",
+                    {"type": entry.statement.type, "error": f"{type(error).__name__}: {error}"})
+    tx.run("RELEASE SAVEPOINT view_entry")
+
+
+def _position(tx: Tx, ledger: str) -> dict:
+    """The ledger's applied size and head, from this batch or the table."""
+    position = tx.positions.get(ledger)
+    if position is not None:
+        return position
+    row = tx.one("SELECT size, head, last_recorded_at FROM view_ledgers WHERE ledger = ?",
+                 (ledger,))
+    if row is None:  # first sight: the row the ledger.opened handler fills in
+        tx.run("INSERT INTO view_ledgers (ledger, stream, name, origin, currency, size, head, "
+               "last_recorded_at) VALUES (?, ?, '', '', '', 0, ?, '')",
+               (ledger, str(ledger_stream(ledger)), ZERO_HASH))
+        row = {"size": 0, "head": ZERO_HASH, "last_recorded_at": ""}
+    tx.positions[ledger] = row
+    return row
+
+
+def _ledger_of_stream(tx: Tx, stream: UUID) -> str:
+    row = tx.one("SELECT ledger FROM view_ledgers WHERE stream = ?", (str(stream),))
+    return row["ledger"] if row else ""

@@ -1,0 +1,152 @@
+"""The read tables, in the same database as the log, all named ``view_*``.
+
+One DDL serves SQLite and PostgreSQL: ``BIGINT`` has INTEGER affinity in
+SQLite, amounts are integer minor units (never floats) and dates are ISO
+text, which sorts and compares the same in both.
+"""
+
+from __future__ import annotations
+
+# Bump when a table changes: views are disposable, so a new version drops the
+# view tables and the position, and the projection rebuilds them from the log.
+SCHEMA_VERSION = "4"
+
+# Every table the finance projection owns, in the order a rebuild empties them.
+TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
+          "view_budgets", "view_policies", "view_pending", "view_entries", "view_postings",
+          "view_balances", "view_flows", "view_findings",
+          # governance (projections/handlers/governance_*.py)
+          "view_assets", "view_trades", "view_bids", "view_resolutions", "view_disclosures",
+          "view_catalogues", "view_questions", "view_gov_steps")
+
+SCHEMA_TABLE = ("CREATE TABLE IF NOT EXISTS view_schema (name TEXT PRIMARY KEY, "
+                "version TEXT NOT NULL)")
+
+DDL = (
+    # One row per projection: updating it first in every write transaction
+    # serialises concurrent pollers (SQLite write lock, PostgreSQL row lock).
+    "CREATE TABLE IF NOT EXISTS view_lock (name TEXT PRIMARY KEY, turns BIGINT NOT NULL)",
+    SCHEMA_TABLE,
+    "CREATE TABLE IF NOT EXISTS view_ledgers (ledger TEXT PRIMARY KEY, stream TEXT NOT NULL, "
+    "name TEXT, origin TEXT, currency TEXT, size BIGINT NOT NULL, head TEXT NOT NULL, "
+    "last_recorded_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS view_ledgers_stream ON view_ledgers (stream)",
+    # Every entry of any statement type, known or not: activity and positions.
+    "CREATE TABLE IF NOT EXISTS view_log (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "type TEXT NOT NULL, signer TEXT NOT NULL, signer_role TEXT NOT NULL, "
+    "recorded_at TEXT NOT NULL, entry_hash TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_keys (ledger TEXT NOT NULL, key_id TEXT NOT NULL, "
+    "roles TEXT NOT NULL, label TEXT NOT NULL, registered_seq BIGINT NOT NULL, "
+    "revoked_seq BIGINT, PRIMARY KEY (ledger, key_id))",
+    "CREATE TABLE IF NOT EXISTS view_funds (ledger TEXT NOT NULL, code TEXT NOT NULL, "
+    "name_zh TEXT NOT NULL, name_en TEXT NOT NULL, restricted BIGINT NOT NULL, "
+    "purpose TEXT NOT NULL, created_seq BIGINT NOT NULL, PRIMARY KEY (ledger, code))",
+    "CREATE TABLE IF NOT EXISTS view_accounts (ledger TEXT NOT NULL, code TEXT NOT NULL, "
+    "name_zh TEXT NOT NULL, name_en TEXT NOT NULL, class TEXT NOT NULL, kind TEXT, "
+    "opened_seq BIGINT NOT NULL, PRIMARY KEY (ledger, code))",
+    "CREATE TABLE IF NOT EXISTS view_budgets (ledger TEXT NOT NULL, fund TEXT NOT NULL, "
+    "year BIGINT NOT NULL, amount BIGINT NOT NULL, seq BIGINT NOT NULL, "
+    "PRIMARY KEY (ledger, fund, year))",
+    # Approval thresholds in force from each policy.set on (docs/governance.md).
+    "CREATE TABLE IF NOT EXISTS view_policies (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "approval_threshold BIGINT, major_threshold BIGINT, detail TEXT NOT NULL, "
+    "PRIMARY KEY (ledger, seq))",
+    # Payments waiting for approval: their posting rows, written only once approved.
+    "CREATE TABLE IF NOT EXISTS view_pending (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "level TEXT NOT NULL, amount BIGINT NOT NULL, status TEXT NOT NULL, decided_by BIGINT, "
+    "postings TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    # One row per journal entry (posted or reversal): the transaction list.
+    "CREATE TABLE IF NOT EXISTS view_entries (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "type TEXT NOT NULL, date TEXT NOT NULL, category TEXT NOT NULL, amount BIGINT NOT NULL, "
+    "currency TEXT NOT NULL, funds TEXT NOT NULL, counterparty_kind TEXT NOT NULL, "
+    "counterparty_public TEXT NOT NULL, counterparty_name TEXT NOT NULL, memo TEXT NOT NULL, "
+    "documents TEXT NOT NULL, signer TEXT NOT NULL, signer_role TEXT NOT NULL, "
+    "entry_hash TEXT NOT NULL, recorded_at TEXT NOT NULL, reverses BIGINT, reversed_by BIGINT, "
+    "reason TEXT NOT NULL, moves_money BIGINT NOT NULL, confirmed_by BIGINT, "
+    "confirmed_date TEXT, project TEXT, approval TEXT, approval_level TEXT, decided_by BIGINT, "
+    "PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_entries_date ON view_entries (ledger, date)",
+    # One row per posting line; balances at a past date are a SUM up to that date.
+    "CREATE TABLE IF NOT EXISTS view_postings (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "line BIGINT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, month TEXT NOT NULL, "
+    "account TEXT NOT NULL, account_class TEXT NOT NULL, fund TEXT NOT NULL, "
+    "currency TEXT NOT NULL, category TEXT NOT NULL, side TEXT NOT NULL, "
+    "amount BIGINT NOT NULL, counterparty_kind TEXT NOT NULL, "
+    "counterparty_public TEXT NOT NULL, reverses BIGINT, signer TEXT NOT NULL, "
+    "signer_role TEXT NOT NULL, entry_hash TEXT NOT NULL, project TEXT, "
+    "PRIMARY KEY (ledger, seq, line))",
+    "CREATE INDEX IF NOT EXISTS view_postings_account "
+    "ON view_postings (ledger, account, fund, date)",
+    "CREATE INDEX IF NOT EXISTS view_postings_date ON view_postings (ledger, date)",
+    "CREATE TABLE IF NOT EXISTS view_balances (ledger TEXT NOT NULL, account TEXT NOT NULL, "
+    "fund TEXT NOT NULL, currency TEXT NOT NULL, balance BIGINT NOT NULL, "
+    "PRIMARY KEY (ledger, account, fund, currency))",
+    # Income and expense postings summed per fund, month, category and (public)
+    # counterparty: fund usage and budget-against-actual read this, not the postings.
+    "CREATE TABLE IF NOT EXISTS view_flows (ledger TEXT NOT NULL, fund TEXT NOT NULL, "
+    "currency TEXT NOT NULL, month TEXT NOT NULL, account_class TEXT NOT NULL, "
+    "category TEXT NOT NULL, counterparty_kind TEXT NOT NULL, "
+    "counterparty_public TEXT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (ledger, fund, "
+    "currency, month, account_class, category, counterparty_kind, counterparty_public))",
+    # Findings are values (beancount style): what the projection saw that it should not.
+    "CREATE TABLE IF NOT EXISTS view_findings (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "kind TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, seq, kind))",
+    # --- governance (docs/governance.md): current state per asset, trade, bid,
+    # resolution, disclosure and question; their stories in view_gov_steps.
+    "CREATE TABLE IF NOT EXISTS view_assets (ledger TEXT NOT NULL, code TEXT NOT NULL, "
+    "kind TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL, location TEXT NOT NULL, "
+    "book_value BIGINT NOT NULL, account TEXT, fund TEXT, status TEXT NOT NULL, "
+    "holder_kind TEXT NOT NULL, holder_public TEXT NOT NULL, holder_name TEXT NOT NULL, "
+    "appraisal BIGINT, appraised_on TEXT, open_trade BIGINT, registered_seq BIGINT NOT NULL, "
+    "last_seq BIGINT NOT NULL, PRIMARY KEY (ledger, code))",
+    "CREATE TABLE IF NOT EXISTS view_trades (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "asset TEXT NOT NULL, method TEXT NOT NULL, reserve BIGINT NOT NULL, conditions TEXT NOT NULL, "
+    "term_months BIGINT, status TEXT NOT NULL, resolution BIGINT, notice_seq BIGINT, "
+    "notice_days BIGINT, notice_closes TEXT NOT NULL, award_bid BIGINT, "
+    "award_reason TEXT NOT NULL, award_disclosure BIGINT, completion_disclosure BIGINT, "
+    "contract_sha256 TEXT NOT NULL, "
+    "received BIGINT NOT NULL, recorded_at TEXT NOT NULL, last_seq BIGINT NOT NULL, "
+    "PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_bids (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "trade BIGINT NOT NULL, bidder_kind TEXT NOT NULL, bidder_public TEXT NOT NULL, "
+    "bidder_name TEXT NOT NULL, amount BIGINT NOT NULL, recorded_at TEXT NOT NULL, "
+    "PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_bids_trade ON view_bids (ledger, trade)",
+    "CREATE TABLE IF NOT EXISTS view_resolutions (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "matter_kind TEXT NOT NULL, matter_ref BIGINT, title TEXT NOT NULL, "
+    "meeting_date TEXT NOT NULL, representatives BIGINT NOT NULL, attendance BIGINT NOT NULL, "
+    "votes_for BIGINT NOT NULL, votes_against BIGINT NOT NULL, votes_abstain BIGINT NOT NULL, "
+    "passed BIGINT NOT NULL, minutes_sha256 TEXT NOT NULL, cosigned_roles TEXT NOT NULL, "
+    "cosigners BIGINT NOT NULL, disclosed_seq BIGINT, recorded_at TEXT NOT NULL, "
+    "PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_disclosures (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "type TEXT NOT NULL, item TEXT NOT NULL, published_on TEXT NOT NULL, "
+    "sheet_sha256 TEXT NOT NULL, place TEXT NOT NULL, subject_kind TEXT, subject_ref BIGINT, "
+    "stage TEXT, period TEXT, fund TEXT, project TEXT, income BIGINT, spending BIGINT, "
+    "recorded_at TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_catalogues (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "items TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_questions (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "about_kind TEXT NOT NULL, about_ref BIGINT NOT NULL, text TEXT NOT NULL, "
+    "status TEXT NOT NULL, asked_at TEXT NOT NULL, answered_at TEXT, closed_at TEXT, "
+    "answers BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_gov_steps (ledger TEXT NOT NULL, subject TEXT NOT NULL, "
+    "ref TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, signer_role TEXT NOT NULL, "
+    "recorded_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, subject, ref, seq))",
+)
+
+# The ORDER BY that makes a table dump comparable (primary key order).
+ORDER = {
+    "view_ledgers": "ledger", "view_log": "ledger, seq", "view_keys": "ledger, key_id",
+    "view_funds": "ledger, code", "view_accounts": "ledger, code",
+    "view_budgets": "ledger, fund, year", "view_policies": "ledger, seq",
+    "view_pending": "ledger, seq", "view_entries": "ledger, seq",
+    "view_postings": "ledger, seq, line", "view_balances": "ledger, account, fund, currency",
+    "view_flows": "ledger, fund, currency, month, account_class, category, counterparty_kind, "
+                  "counterparty_public",
+    "view_findings": "ledger, seq, kind",
+    "view_assets": "ledger, code", "view_trades": "ledger, seq", "view_bids": "ledger, seq",
+    "view_resolutions": "ledger, seq", "view_disclosures": "ledger, seq",
+    "view_catalogues": "ledger, seq", "view_questions": "ledger, seq",
+    "view_gov_steps": "ledger, subject, ref, seq",
+}
