@@ -1,0 +1,141 @@
+"""The one wiring function: settings in, FastAPI app out (no module-level state).
+
+Each app gets its own LedgerApplication (or the one passed in, which the
+caller keeps and closes), its own CheckpointLog, installed so that every
+``checkpoint_every_entries`` appends sign a checkpoint, the finance read
+model (``projections.view``), a group committer for POSTed statements, a
+sign-in token checker, per-client rate limits and a metrics registry. While
+the server runs (the ASGI lifespan) a timer signs pending entries every
+``checkpoint_every_seconds`` and, if ``options.serve_projections``, a thread
+keeps the read models caught up (woken by every append).
+
+To add a router: append it to ``ROUTERS`` below (one line).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import AsyncIterator, Iterable
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api import metrics as metrics_module
+from api.errors import install_problem_handlers, problem_response
+from api.groupcommit import GroupCommitter
+from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
+                        rate_limited_response)
+from api.routers import ROUTERS as LOG_ROUTERS
+from api.routers import audit, funds, governance, public, transactions, usage
+from api.routers.web import router as web_router
+from ledger import policy
+from ledger.application import LedgerApplication
+from ledger.checkpointing import CheckpointLog
+from ledger.settings import Settings
+from ledger.tokens import TokenChecker, TokenError
+from projections.view import open_view
+
+ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
+           audit.router, metrics_module.router, web_router, governance.router]
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    """What the environment may change about the HTTP side (docs/api.md lists them)."""
+
+    cors_origins: tuple[str, ...] = ()
+    public_rate_per_minute: int = PUBLIC_RATE_PER_MINUTE_DEFAULT
+    serve_projections: bool = False  # tests catch up themselves; `serve` turns it on
+    group_commit_batch_max: int = policy.batch_statements_max  # 1: a transaction each
+
+    @classmethod
+    def from_env(cls, *, serve_projections: bool = True) -> ApiOptions:
+        """SUNLEDGER_CORS_ORIGINS (comma-separated, or *), SUNLEDGER_PUBLIC_RATE_PER_MINUTE
+        (0: no limit), SUNLEDGER_SERVE_PROJECTIONS ("0": the worker runs elsewhere),
+        SUNLEDGER_GROUP_COMMIT_BATCH_MAX (statements per group commit; 1 turns it off)."""
+        origins = os.environ.get("SUNLEDGER_CORS_ORIGINS", "")
+        rate = os.environ.get("SUNLEDGER_PUBLIC_RATE_PER_MINUTE", "").strip()
+        in_process = os.environ.get("SUNLEDGER_SERVE_PROJECTIONS", "1" if serve_projections
+                                    else "0").strip()
+        return cls(cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+                   public_rate_per_minute=int(rate) if rate else PUBLIC_RATE_PER_MINUTE_DEFAULT,
+                   serve_projections=in_process != "0",
+                   group_commit_batch_max=int(os.environ.get(
+                       "SUNLEDGER_GROUP_COMMIT_BATCH_MAX", policy.batch_statements_max)))
+
+
+def create_app(settings: Settings, *, application: LedgerApplication | None = None,
+               witnesses: Iterable[str] | None = None,
+               options: ApiOptions | None = None) -> FastAPI:
+    """``witnesses``: cosignature verifier keys to accept (default: ``<data_dir>/witnesses``
+    if that file exists, else any witness whose line verifies under the key it sends)."""
+    options = options or ApiOptions()
+    owned = application is None
+    ledger_app = application or LedgerApplication(settings)
+    checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
+    view = open_view(ledger_app)
+    metrics = metrics_module.Metrics(ledger_app, view)
+    committer = GroupCommitter(ledger_app, batch_max=options.group_commit_batch_max,
+                               on_batch=metrics.observe_batch)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from projections.worker import start_in_process
+
+        poller = start_in_process(ledger_app) if options.serve_projections else None
+        if settings.checkpoint_every_seconds > 0:
+            checkpoints.start()
+        try:
+            yield
+        finally:
+            committer.close()
+            checkpoints.stop()
+            if poller is not None:
+                poller.stop()
+            if owned:
+                ledger_app.close()
+
+    api = FastAPI(title="Sunledger", version="1", lifespan=lifespan,
+                  summary="Signed, hash-chained, Merkle-tree ledgers for community finance")
+    api.state.settings = settings
+    api.state.options = options
+    api.state.ledger = ledger_app
+    api.state.checkpoints = checkpoints
+    api.state.view = view
+    api.state.committer = committer
+    api.state.tokens = TokenChecker()
+    api.state.limiter = TokenBuckets(options.public_rate_per_minute)
+    api.state.metrics = metrics
+    install_problem_handlers(api)
+    api.add_exception_handler(RateLimited, rate_limited_response)
+    api.add_exception_handler(TokenError, _sign_in_refused)
+    for router in ROUTERS:
+        api.include_router(router)
+    if options.cors_origins:
+        api.add_middleware(CORSMiddleware, allow_origins=list(options.cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"],
+                           expose_headers=["Retry-After", "Content-Disposition", "Location"],
+                           max_age=600)
+    api.add_middleware(metrics_module.MetricsMiddleware, metrics=metrics)
+    return api
+
+
+async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TokenError)
+    response = problem_response(exc, request)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="sunledger"'
+    return response
+
+
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
+          log_level: str = "info") -> None:
+    """Run the API with uvicorn until interrupted (what ``sunledger serve`` calls); the
+    read models are kept current in this process unless SUNLEDGER_SERVE_PROJECTIONS=0."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings, options=ApiOptions.from_env()), host=host, port=port,
+                log_level=log_level)

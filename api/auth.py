@@ -1,0 +1,77 @@
+"""Sign-in for the audit views: a bearer token signed by the caller's own key.
+
+``Authorization: Bearer <jwt>`` where the JWT is what ``sunledger token``
+prints (``ledger.tokens.issue_token``): EdDSA, signed by a key registered in
+the ledger, for that ledger, short-lived and good for one request. It is
+checked against the ledger's key registry as it stands now (the application
+catches up with the store first), so a key revoked by any server process loses
+access at once. No passwords are stored anywhere.
+
+Who may read which view is ``AUDIT_ROLES`` (docs/api.md shows it as a table).
+The audit views only read; writing is done by signed statements, whose own
+signature and the role table in ``ledger.policy`` decide (not a token).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ledger.errors import PolicyError
+from ledger.tokens import Caller, TokenChecker, TokenError
+
+# Roles that read the books: the agent who keeps them, the committee and the
+# supervisory committee who answer for them, and auditors. The admin manages
+# keys, not books; the cashier sees only what waits for its confirmation.
+READERS = frozenset({"agent", "auditor", "committee", "supervisor"})
+AUDIT_ROLES: dict[str, frozenset[str]] = {
+    "journal": READERS,
+    "general-ledger": READERS,
+    "trial-balance": READERS,
+    "activity": READERS,
+    "unconfirmed": READERS | {"cashier"},
+    "pending-approvals": READERS,
+    "reversals": READERS,
+    "findings": READERS,
+}
+
+bearer = HTTPBearer(auto_error=False, scheme_name="ledger-key token",
+                    description="`sunledger token LEDGER --key LABEL`: an EdDSA JWT signed by "
+                                "your registered key, for one request, at most 10 minutes")
+
+
+class NotSignedIn(TokenError):
+    code = "not-signed-in"
+    status = 401
+
+
+def token_checker(request: Request) -> TokenChecker:
+    return request.app.state.tokens
+
+
+def signed_in(view: str) -> Callable[..., Caller]:
+    """A dependency: the caller of ``view``, signed in with a role that may read it."""
+    allowed = AUDIT_ROLES[view]
+
+    def caller(ledger: str, request: Request,
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+               ) -> Caller:
+        if credentials is None or not credentials.credentials:
+            raise NotSignedIn("sign in: send Authorization: Bearer <token> "
+                              "(`sunledger token LEDGER --key LABEL` prints one)")
+        state = request.app.state.ledger.state(ledger)  # caught up: revocations count now
+        who = token_checker(request).check(credentials.credentials, state)
+        if not who.roles & allowed:
+            raise PolicyError(f"the {view} view is for {', '.join(sorted(allowed))}; this key "
+                              f"has {', '.join(sorted(who.roles)) or 'no role'}",
+                              signer=who.key_id)
+        return who
+
+    return caller
+
+
+def audit_caller(view: str) -> type:
+    """``Annotated[Caller, Depends(signed_in(view))]`` for a route's signature."""
+    return Annotated[Caller, Depends(signed_in(view))]  # type: ignore[return-value]

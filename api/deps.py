@@ -1,0 +1,125 @@
+"""Typed dependencies: what a route needs, resolved from the app built by create_app.
+
+The ones that only look something up on the app are ``async def``: FastAPI runs a
+plain ``def`` dependency in the thread pool, a thread hand-off per dependency per
+request for what is an attribute read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Awaitable, Callable, Literal
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.errors import BodyTooLarge
+from api.groupcommit import GroupCommitter
+from ledger import cjson
+from ledger.application import LedgerApplication
+from ledger.checkpointing import CheckpointLog
+from ledger.errors import FormatError, LedgerNotFound
+from ledger.statements import SLUG_RE
+from ledger.store import LogReader
+from projections.paging import PAGE_SIZE_MAX, TEXT_FILTER_BYTES_MAX
+from projections.view import FinanceView
+
+# Limits (unit last).
+statement_body_bytes_max = 64 * 1024
+batch_body_bytes_max = 4 * 1024 * 1024
+cosignature_body_bytes_max = 4 * 1024
+
+
+async def get_application(request: Request) -> LedgerApplication:
+    return request.app.state.ledger
+
+
+async def get_checkpoints(request: Request) -> CheckpointLog:
+    return request.app.state.checkpoints
+
+
+LedgerApp = Annotated[LedgerApplication, Depends(get_application)]
+Checkpoints = Annotated[CheckpointLog, Depends(get_checkpoints)]
+
+
+async def get_reader(app: LedgerApp) -> LogReader:
+    return app.reader
+
+
+Reader = Annotated[LogReader, Depends(get_reader)]
+SlugPath = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu")]
+
+
+def existing_ledger(ledger: SlugPath, reader: Reader) -> str:
+    """The path's ledger, which must exist (one indexed lookup)."""
+    if not SLUG_RE.fullmatch(ledger) or reader.size(ledger) == 0:
+        raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
+    return ledger
+
+
+Ledger = Annotated[str, Depends(existing_ledger)]
+
+
+async def read_body(request: Request, limit_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit_bytes``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit_bytes:
+        raise BodyTooLarge(f"request body of {declared} bytes is over the limit of "
+                           f"{limit_bytes} bytes", limit_bytes=limit_bytes)
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit_bytes:
+            raise BodyTooLarge(f"request body is over the limit of {limit_bytes} bytes",
+                               limit_bytes=limit_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def json_body(limit_bytes: int) -> Callable[[Request], Awaitable[Any]]:
+    """A dependency that parses a strict JSON body (no floats, no duplicate keys)."""
+
+    async def parse(request: Request) -> Any:
+        raw = await read_body(request, limit_bytes)
+        if not raw:
+            raise FormatError("the request needs a JSON body")
+        return cjson.loads(raw)
+
+    return parse
+
+
+StatementBody = Annotated[Any, Depends(json_body(statement_body_bytes_max))]
+BatchBody = Annotated[Any, Depends(json_body(batch_body_bytes_max))]
+CosignatureBody = Annotated[Any, Depends(json_body(cosignature_body_bytes_max))]
+
+
+# --- read models, group commit, formats (the resident and audit endpoints) ----------
+
+
+async def get_view(request: Request) -> FinanceView:
+    return request.app.state.view
+
+
+async def get_committer(request: Request) -> GroupCommitter:
+    return request.app.state.committer
+
+
+View = Annotated[FinanceView, Depends(get_view)]
+Committer = Annotated[GroupCommitter, Depends(get_committer)]
+# The read models answer "no such ledger" themselves: no extra store query per request.
+ViewLedger = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu",
+                                 max_length=64)]
+Format = Annotated[Literal["json", "csv"], Query(
+    description="json (default) or csv: a download of the list (UTF-8 with BOM)")]
+Cursor = Annotated[int | None, Query(ge=0, le=2**53 - 1, description=(
+    "next_cursor of the page before; the list continues after it"))]
+Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="rows per page")]
+DateText = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                       description="a date like 2026-03-31")]
+Year = Annotated[int, Query(ge=2000, le=2100)]
+Text = Annotated[str | None, Query(max_length=TEXT_FILTER_BYTES_MAX)]
+
+
+def answer(value: Any) -> JSONResponse:
+    """A read model's plain dict/list as JSON, straight through the C encoder: the
+    read models already give JSON types, so FastAPI's per-value encoding and
+    validation (most of a large page's time) are skipped."""
+    return JSONResponse(value)

@@ -1,0 +1,23 @@
+"""GET entries: the leaf bytes exactly as stored, one per line (auditors check them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import Ledger, Reader
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["entries"])
+page_entries_max = 1000
+
+
+@router.get("/entries", response_class=Response,
+            responses={200: {"content": {"application/x-ndjson": {}}}})
+def list_entries(ledger: Ledger, reader: Reader,
+                 start: Annotated[int, Query(ge=0, description="first seq")] = 0,
+                 limit: Annotated[int, Query(ge=1, le=page_entries_max)] = 100) -> Response:
+    leaves = [stored.leaf for stored in reader.stored(ledger, start, start + limit)]
+    body = b"".join(leaf + b"\n" for leaf in leaves)
+    return Response(body, media_type="application/x-ndjson")

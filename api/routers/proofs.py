@@ -1,0 +1,45 @@
+"""GET proofs: RFC 9162 inclusion and consistency proofs, hashes in standard base64."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import Ledger, Reader
+from ledger import proofs
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
+
+
+class InclusionProof(BaseModel):
+    seq: int
+    size: int
+    hashes: list[str]
+
+
+class ConsistencyProof(BaseModel):
+    model_config = {"populate_by_name": True}
+    from_: int = Field(alias="from")
+    to: int
+    hashes: list[str]
+
+
+def _b64(hashes: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode("ascii") for h in hashes]
+
+
+@router.get("/inclusion", response_model=InclusionProof)
+def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query()],
+              size: Annotated[int, Query()]) -> InclusionProof:
+    return InclusionProof(seq=seq, size=size, hashes=_b64(proofs.inclusion(reader, ledger,
+                                                                              seq, size)))
+
+
+@router.get("/consistency", response_model=ConsistencyProof, response_model_by_alias=True)
+def consistency(ledger: Ledger, reader: Reader, from_: Annotated[int, Query(alias="from")],
+                to: Annotated[int, Query()]) -> ConsistencyProof:
+    hashes = _b64(proofs.consistency(reader, ledger, from_, to))
+    return ConsistencyProof(from_=from_, to=to, hashes=hashes)

@@ -1,0 +1,52 @@
+"""GET one ledger (who keeps it, how big it is) and how current its read models are.
+
+Like every resident endpoint: no sign-in, rate-limited per client, answered
+from the read models (the projections) plus, for sizes, one indexed lookup in
+the log and the checkpoint index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.deps import Checkpoints, Reader, View, ViewLedger, answer
+from api.limits import public_rate
+from ledger.errors import LedgerNotFound
+from projections import queries
+from projections.paging import require_ledger
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents"],
+                   dependencies=[Depends(public_rate)])
+
+
+def latest_checkpoint(checkpoints: Checkpoints, ledger: str) -> dict[str, Any] | None:
+    count, kept = checkpoints.store.latest(ledger)
+    return None if kept is None else {"size": kept.size, "count": count}
+
+
+@router.get("")
+def ledger_summary(ledger: ViewLedger, view: View, reader: Reader,
+                   checkpoints: Checkpoints) -> JSONResponse:
+    """Name, origin, currency, entries in the log and in the read models, latest checkpoint."""
+    with view.reading() as tx:
+        row = require_ledger(tx, ledger)
+    return answer({"ledger": ledger, "name": row["name"], "origin": row["origin"],
+                   "currency": row["currency"], "size": reader.size(ledger),
+                   "projected_size": row["size"], "last_recorded_at": row["last_recorded_at"],
+                   "checkpoint": latest_checkpoint(checkpoints, ledger)})
+
+
+@router.get("/status")
+def ledger_status(ledger: ViewLedger, view: View, reader: Reader,
+                  checkpoints: Checkpoints) -> JSONResponse:
+    """The log's size, the latest checkpoint, and how far each projection has come."""
+    size = reader.size(ledger)
+    status = queries.status(view, ledger, log_size=size)
+    if size == 0:
+        raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
+    return answer({"ledger": ledger, "log_size": size,
+                   "checkpoint": latest_checkpoint(checkpoints, ledger),
+                   "projections": status["projections"]})

@@ -1,0 +1,66 @@
+"""POST statements: one signed statement, or an all-or-nothing batch (imports).
+
+A new entry answers ``201 Created``; a retry of a statement already in the log
+(same signer, nonce and statement) answers the same entry with ``200 OK``, so
+a client that lost the first answer can tell "stored now" from "stored before"
+while both mean success.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import BatchBody, Committer, LedgerApp, SlugPath, StatementBody
+from ledger import policy
+from ledger.application import Receipt
+from ledger.errors import FormatError, WrongLedger
+from ledger.statements import SignedStatement
+
+router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["statements"])
+
+
+def _signed(ledger: str, value: Any) -> SignedStatement:
+    signed = SignedStatement.from_json(value)
+    if signed.statement.ledger != ledger:
+        raise WrongLedger(f"statement is for ledger {signed.statement.ledger!r}, "
+                          f"posted to {ledger!r}")
+    return signed
+
+
+def receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {"seq": receipt.seq, "hash": receipt.hash, "entry": json.loads(receipt.entry.leaf)}
+
+
+@router.post("/statements", status_code=201,
+             responses={200: {"description": "a retry: the entry stored before"}})
+async def submit_statement(ledger: SlugPath, body: StatementBody,
+                           committer: Committer) -> JSONResponse:
+    receipt = await committer.submit_async(_signed(ledger, body))  # api/groupcommit.py
+    return JSONResponse(receipt_json(receipt), status_code=201 if receipt.created else 200,
+                        headers={"Location": f"/v1/ledgers/{ledger}/entries?start="
+                                             f"{receipt.seq}&limit=1"})
+
+
+@router.post("/batches", status_code=201,
+             responses={200: {"description": "every statement was a retry"}})
+def submit_batch(ledger: SlugPath, body: BatchBody, app: LedgerApp) -> JSONResponse:
+    """``{"statements": [signed, ...]}``: all are stored, or none (the first refusal answers)."""
+    items = body.get("statements") if isinstance(body, dict) else None
+    if not isinstance(items, list) or set(body) != {"statements"}:
+        raise FormatError('a batch is {"statements": [...]}')
+    if not 1 <= len(items) <= policy.batch_statements_max:
+        raise FormatError(f"a batch holds 1 to {policy.batch_statements_max} statements")
+    signed = []
+    for index, item in enumerate(items):
+        try:
+            signed.append(_signed(ledger, item))
+        except FormatError as exc:
+            raise FormatError(f"statements[{index}]: {exc}", index=index) from None
+    receipts = app.submit_many(signed, all_or_nothing=True)
+    created = any(isinstance(r, Receipt) and r.created for r in receipts)
+    entries = [receipt_json(r) for r in receipts if isinstance(r, Receipt)]
+    return JSONResponse({"entries": entries}, status_code=201 if created else 200)

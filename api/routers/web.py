@@ -1,0 +1,270 @@
+"""The residents' pages (居民): HTML over the public read models, zh-CN first.
+
+Routes translate, they don't decide: every figure comes from
+``projections.queries`` (the views, never the aggregates), the checkpoint
+from the log's ``CheckpointLog``. Amounts stay integer fen until the
+template's ``yuan`` filter formats them. Pages work without JavaScript; only
+the "核验 Verify" button needs it (``static/verify.js`` recomputes the
+RFC 9162 root in the browser). Unknown ledgers and seqs answer an HTML 404,
+not the API's problem+json, because a person reads it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import Checkpoints, Reader
+from api.limits import public_rate
+from ledger.checkpointing import CheckpointLog
+from ledger.checkpoints import Checkpoint
+from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
+from ledger.money import format_amount
+from ledger.notes import split_note
+from projections import queries
+from projections.view import FinanceView, open_view
+
+API_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
+STATIC_DIR = API_DIR / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+CHINA_TIME = timezone(timedelta(hours=8))  # "this year" is the community's calendar year
+latest_items_max = 10
+page_items_default = 20
+page_items_max = 100
+
+router = APIRouter(tags=["web"], include_in_schema=False)
+PAGE = {"response_class": HTMLResponse, "dependencies": [Depends(public_rate)]}
+
+
+# What residents read for the codes the views carry: (中文, English).
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "role": {"admin": ("管理员", "Admin"), "agent": ("代理记账", "Bookkeeping agent"),
+             "cashier": ("出纳", "Cashier"), "committee": ("居委会", "Residents' committee"),
+             "supervisor": ("居务监督委员会", "Supervisory committee"),
+             "auditor": ("审计", "Auditor")},
+    "document": {"receipt": ("收据", "Receipt"), "invoice": ("发票", "Invoice"),
+                 "contract": ("合同", "Contract"), "bank_statement": ("银行回单", "Bank slip"),
+                 "other": ("其他", "Other")},
+    "status": {"in_force": ("有效", "In force"), "reversed": ("已冲销", "Reversed"),
+               "reversal": ("红字冲销", "Reversal")},
+    "side": {"debit": ("借", "Debit"), "credit": ("贷", "Credit")},
+    "counterparty": {"organisation": ("单位", "Organisation"), "person": ("个人", "Person")},
+}
+
+
+def label(group: str, code: str | None) -> tuple[str, str]:
+    """(中文, English) for a code; an unknown code is shown as it is, in both."""
+    return LABELS.get(group, {}).get(code or "", (code or "—", ""))
+
+
+def yuan(minor: int | None, currency: str = "CNY") -> str:
+    """Integer fen -> "1,234.56" (integer arithmetic in ledger.money, never floats)."""
+    return "—" if minor is None else format_amount(minor, currency)
+
+
+TEMPLATES.env.filters["yuan"] = yuan
+TEMPLATES.env.globals["label"] = label
+
+
+def current_year() -> int:
+    return datetime.now(CHINA_TIME).year
+
+
+def get_view(request: Request) -> FinanceView:
+    # The app's view if create_app made one, else the same per-application view it would.
+    return getattr(request.app.state, "view", None) or open_view(request.app.state.ledger)
+
+
+View = Annotated[FinanceView, Depends(get_view)]
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    context.setdefault("root", request.scope.get("root_path", ""))  # links work behind a prefix
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, error: LedgerError) -> HTMLResponse:
+    # A person typed or followed the URL: "not there" or "not understood" is all they need.
+    status = 404 if isinstance(error, (LedgerNotFound, NotFound)) else 400
+    return render(request, "error.html", status, message=error.message, code=status)
+
+
+def _number(text: str | None, name: str, low: int, high: int) -> int | None:
+    """A query or path number typed by a person: digits only, within [low, high]."""
+    if text is None or text == "":
+        return None
+    # The length check comes first: int() of a huge digit string is slow (and refused).
+    if (len(text) > len(str(high)) or not text.isascii() or not text.isdigit()
+            or not low <= int(text) <= high):
+        raise FormatError(f"{name} must be a whole number from {low} to {high}", field=name)
+    return int(text)
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    """An empty form field means "no filter"."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+# --- static files (a route, not a Mount: include_router drops mounts) ---------------
+
+STATIC_FILES = {p.name: p for p in STATIC_DIR.iterdir() if p.suffix in STATIC_TYPES}
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    path = STATIC_FILES.get(name)
+    if path is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(path, media_type=STATIC_TYPES[path.suffix],
+                        headers={"Cache-Control": "public, max-age=300"})
+
+
+# --- pages ----------------------------------------------------------------------------
+
+@router.get("/", **PAGE)
+def index(request: Request, view: View) -> HTMLResponse:
+    return render(request, "index.html", ledgers=queries.ledgers(view))
+
+
+def ledger_info(view: FinanceView, ledger: str) -> dict[str, Any]:
+    for row in queries.ledgers(view):
+        if row["ledger"] == ledger:
+            return row
+    raise LedgerNotFound(f"没有这个社区账本 there is no ledger {ledger!r} here", ledger=ledger)
+
+
+def genesis_hash(view: FinanceView, ledger: str) -> str | None:
+    """Entry 0's hash, the one printed on the notice board (from the view's log rows)."""
+    with view.reading() as tx:
+        row = tx.one("SELECT entry_hash FROM view_log WHERE ledger = ? AND seq = 0", (ledger,))
+    return row["entry_hash"] if row else None
+
+
+def latest_checkpoint(checkpoints: CheckpointLog, ledger: str) -> dict[str, Any] | None:
+    note = checkpoints.latest(ledger)
+    if note is None:
+        return None
+    body = split_note(note)[0]
+    parsed = Checkpoint.parse(body)
+    return {"size": parsed.size, "root_b64": body.splitlines()[2], "root_hex": parsed.root.hex(),
+            "origin": parsed.origin, "note": note}
+
+
+def fund_rows(balances: dict[str, Any], usage: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each fund: cash and bank held, this year's income and spending."""
+    held: dict[tuple[str, str], int] = {}
+    for row in balances["accounts"]:
+        if row["kind"] and row["currency"] == balances["currency"]:
+            key = (row["fund"], row["kind"])
+            held[key] = held.get(key, 0) + row["balance"]
+    flows = {row["fund"]: row for row in usage["by_fund"]}
+    return [{**fund, "cash": held.get((fund["fund"], "cash"), 0),
+             "bank": held.get((fund["fund"], "bank"), 0),
+             "income": flows.get(fund["fund"], {}).get("income", 0),
+             "spending": flows.get(fund["fund"], {}).get("spending", 0)}
+            for fund in balances["funds"]]
+
+
+def budget_rows(budgets: dict[str, Any]) -> list[dict[str, Any]]:
+    """Budget beside actual, with the bar's width as a whole percent (integer math)."""
+    rows = []
+    for row in budgets["funds"]:
+        percent = None if not row["budget"] else row["spent"] * 100 // row["budget"]
+        rows.append({**row, "percent": percent,
+                     "bar": 0 if percent is None else min(percent, 100)})
+    return rows
+
+
+def category_rows(usage: dict[str, Any], fund_names: dict[str, dict]) -> list[dict[str, Any]]:
+    spent = [row for row in usage["by_category"] if row["spending"]]
+    total = sum(row["spending"] for row in spent)
+    return [{**row, "fund_name": fund_names.get(row["fund"]),
+             "share": row["spending"] * 100 // total if total else 0}
+            for row in sorted(spent, key=lambda r: (-r["spending"], r["fund"], r["category"]))]
+
+
+def api_base(request: Request, ledger: str) -> str:
+    return f"{request.scope.get('root_path', '')}/v1/ledgers/{ledger}"
+
+
+@router.get("/ledgers/{ledger}", **PAGE)
+def community(request: Request, ledger: str, view: View, reader: Reader,
+              checkpoints: Checkpoints, year: str | None = None) -> HTMLResponse:
+    try:
+        chosen = _number(year, "year", 2000, 2100) or current_year()
+        info = ledger_info(view, ledger)
+        balances = queries.balances(view, ledger)
+        usage = queries.fund_usage(view, ledger, chosen)
+        budgets = queries.budget_vs_actual(view, ledger, chosen)
+        latest = queries.transactions(view, ledger, limit=latest_items_max)
+    except LedgerError as error:
+        return error_page(request, error)
+    fund_names = {f["fund"]: f for f in balances["funds"]}
+    status = queries.status(view, ledger, log_size=reader.size(ledger))["projections"][0]
+    return render(request, "community.html", info=info, year=chosen, balances=balances,
+                  funds=fund_rows(balances, usage), budgets=budget_rows(budgets),
+                  categories=category_rows(usage, fund_names), usage_totals=usage["totals"],
+                  latest=latest["items"], fund_names=fund_names,
+                  checkpoint=latest_checkpoint(checkpoints, ledger),
+                  genesis=genesis_hash(view, ledger), status=status)
+
+
+FILTER_FIELDS = ("fund", "category", "date_from", "date_to")
+
+
+@router.get("/ledgers/{ledger}/transactions", **PAGE)
+def transactions(request: Request, ledger: str, view: View) -> HTMLResponse:
+    query = request.query_params
+    form = {name: _blank_is_none(query.get(name)) for name in FILTER_FIELDS}
+    try:
+        info = ledger_info(view, ledger)
+        funds = queries.chart(view, ledger)["funds"]
+    except LedgerError as error:
+        return error_page(request, error)
+    error, page, limit = None, {"items": [], "next_cursor": None}, page_items_default
+    try:
+        limit = _number(query.get("limit"), "limit", 1, page_items_max) or page_items_default
+        cursor = _number(query.get("cursor"), "cursor", 0, 2**53 - 1)
+        filters = queries.TransactionFilters(**form)
+        page = queries.transactions(view, ledger, filters, cursor=cursor, limit=limit)
+    except FormatError as bad:
+        error = bad.message
+    kept = {k: v for k, v in {**form, "limit": query.get("limit")}.items() if v}
+    next_url = (None if page["next_cursor"] is None else
+                "?" + urlencode({**kept, "cursor": page["next_cursor"]}))
+    return render(request, "transactions.html", 400 if error else 200, info=info,
+                  funds=funds, fund_names={f["code"]: f for f in funds}, form=form,
+                  items=page["items"], next_url=next_url, error=error,
+                  first_url=("?" + urlencode(kept)) if query.get("cursor") else None,
+                  categories=known_categories(view, ledger))
+
+
+def known_categories(view: FinanceView, ledger: str) -> list[str]:
+    """Categories seen in the books, to suggest in the filter (a datalist, no JS)."""
+    usage = queries.fund_usage(view, ledger)
+    return sorted({row["category"] for row in usage["by_category"]})
+
+
+@router.get("/ledgers/{ledger}/transactions/{seq}", **PAGE)
+def transaction(request: Request, ledger: str, seq: str, view: View) -> HTMLResponse:
+    try:
+        number = _number(seq, "seq", 0, 2**53 - 1)
+        info = ledger_info(view, ledger)
+        item = queries.transaction(view, ledger, number)
+        funds = {f["code"]: f for f in queries.chart(view, ledger)["funds"]}
+    except FormatError:
+        return error_page(request, NotFound(f"没有这一条 there is no entry {seq[:24]!r}"))
+    except LedgerError as error:
+        return error_page(request, error)
+    return render(request, "transaction.html", info=info, item=item, fund_names=funds,
+                  genesis=genesis_hash(view, ledger), api=api_base(request, ledger))
