@@ -1,0 +1,73 @@
+"""The demo community: a realistic year that the server accepts and the verifier passes."""
+
+from __future__ import annotations
+
+from ledger.application import LedgerApplication
+from ledger.demo import FUNDS, SETUP_COUNT
+from ledger.demo_year import plan_year
+
+
+def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):
+    result = cli.ok("demo", slug, "--entries", "400")
+    assert "400 entries" in result.stdout
+    application = LedgerApplication(cli.settings)
+    try:
+        state = application.state(slug)
+        entries = application.entries(slug, 0, 400)
+    finally:
+        application.close()
+    assert state.size == 400
+    assert set(state.funds) == {code for code, *_ in FUNDS}
+    assert state.funds["renovation"].restricted and ("renovation", 2026) in state.budgets
+    assert {"admin", "agent", "cashier", "committee", "supervisor", "auditor", "intake"} == {
+        role for record in state.keys.values() for role in record.roles}  # intake: questions
+    kinds = [entry.statement.type for entry in entries]
+    assert kinds.count("entry.confirmed") > kinds.count("entry.posted") // 3
+    assert all(balance >= 0 for (account, _, _), balance in state.balances.items()
+               if state.accounts[account].kind)
+    for role in ("agent", "cashier", "auditor"):
+        assert (cli.settings.data_dir / "keys" / slug / f"{role}.key").is_file()
+    assert "OK" in cli.ok("verify", slug).stdout
+
+
+def test_running_the_demo_again_on_its_ledger_says_so_and_changes_nothing(cli, slug):
+    cli.ok("demo", slug, "--entries", "120")
+    reason = cli.fails("demo", slug, "--entries", "120")
+    assert "already exists" in reason and "--fresh-ledger" in reason
+    assert cli.stored_size(slug) == 120
+    cli.ok("demo", slug, "--entries", "130", "--fresh-ledger", f"{slug}-b")
+    assert cli.stored_size(f"{slug}-b") == 130
+    assert cli.stored_size(slug) == 120
+
+
+def test_demo_if_missing_builds_once_and_then_leaves_the_ledger_as_it_is(cli, slug):
+    cli.ok("demo", slug, "--entries", "120", "--if-missing")
+    assert cli.stored_size(slug) == 120
+    assert "left as it is" in cli.ok("demo", slug, "--entries", "150", "--if-missing").stdout
+    assert cli.stored_size(slug) == 120
+
+
+def test_a_demo_too_small_for_its_setup_is_refused_before_anything_is_written(cli, slug):
+    assert "at least" in cli.fails("demo", slug, "--entries", "10")
+    assert cli.stored_size(slug) == 0
+    assert not (cli.settings.data_dir / "keys" / slug).exists()
+
+
+def test_the_same_seed_plans_the_same_year_and_another_seed_another():
+    first, _ = plan_year(7, 600, SETUP_COUNT)
+    again, _ = plan_year(7, 600, SETUP_COUNT)
+    other, _ = plan_year(8, 600, SETUP_COUNT)
+    assert first == again and first != other
+    assert len(first) == 600
+
+
+def test_a_year_of_a_few_thousand_entries_has_every_kind_of_event_and_ends_in_december():
+    specs, _ = plan_year(2026, 3000, SETUP_COUNT)
+    categories = {spec.body.get("category") for spec in specs if spec.type == "entry.posted"}
+    assert {"grant", "rent", "activity", "renovation", "subsidy", "transfer"} <= categories
+    assert any(spec.type == "entry.reversed" for spec in specs)
+    people = [spec for spec in specs if spec.type == "entry.posted"
+              and spec.body["counterparty"]["kind"] == "person"]
+    assert people and all(spec.body.get("documents") for spec in people)
+    last_date = max(spec.body["date"] for spec in specs if "date" in spec.body)
+    assert last_date.startswith("2026-12")

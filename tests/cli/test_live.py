@@ -1,0 +1,31 @@
+"""The command line against a real running server (uvicorn): an auditor verifies it
+from its URL, and a witness cosigns its checkpoint."""
+
+from __future__ import annotations
+
+from api.app import create_app
+from ledger.application import LedgerApplication
+from tests.api.support import running
+from tests.cli.test_round_trip import grant
+
+
+def test_a_live_server_verifies_from_its_url_and_a_witness_cosigns_its_checkpoint(cli, town):
+    grant(cli, town)
+    cli.ok("checkpoint", town)
+    application = LedgerApplication(cli.settings)
+    try:
+        log_vkey = application.state(town).log_key
+    finally:
+        application.close()
+    cli.ok("witness", "new-key", "witness.example/street-office")
+    witness_key = cli.settings.data_dir / "witness" / "witness.example_street-office.skey"
+
+    with running(create_app(cli.settings)) as url:
+        verified = cli.ok("verify", "--url", url, "--ledger", town, "--log-key", log_vkey)
+        assert "OK" in verified.stdout
+        cosigned = cli.ok("witness", "run", "--url", url, "--ledger", town,
+                          "--key", str(witness_key), "--log-key", log_vkey)
+        assert "cosigned" in cosigned.stdout
+        note = cli.ok("checkpoint", town).stdout
+    assert "— witness.example/street-office " in note
+    assert "cannot reach" in cli.fails("verify", "--url", url, "--ledger", town)

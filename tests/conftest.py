@@ -1,0 +1,70 @@
+"""Shared fixtures: real stores (a SQLite file, a PostgreSQL database made and
+dropped for this run) and a small community written in domain terms."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ledger.application import LedgerApplication
+from ledger.settings import Settings
+from tests.community import Community
+
+PG_URL = os.environ.get("SUNLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_POSTGRES = os.environ.get("SUNLEDGER_REQUIRE_POSTGRES") == "1"
+VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
+
+
+def _admin_connection():
+    import psycopg
+
+    return psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    try:
+        admin = _admin_connection()
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required here but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    name = f"sunledger_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request, tmp_path) -> Settings:
+    """Settings for a real store: each test gets its own SQLite file or ledger slug space."""
+    if request.param == "sqlite":
+        return Settings(database_url=f"sqlite:///{tmp_path / 'ledger.sqlite3'}",
+                        data_dir=tmp_path / "data")
+    return Settings(database_url=request.getfixturevalue("postgres_url"),
+                    data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def app(settings) -> LedgerApplication:
+    application = LedgerApplication(settings)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def community(app) -> Community:
+    """A small community (新竹社区) with its keys, funds and accounts, and no entries yet."""
+    return Community.open(app)
+
+
+@pytest.fixture
+def vectors() -> Path:
+    assert VECTORS.is_dir(), f"test vectors missing at {VECTORS}"
+    return VECTORS

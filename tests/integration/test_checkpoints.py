@@ -1,0 +1,180 @@
+"""The log's checkpoints on both real stores: signed by the right key, issued on
+their own, all kept, never contradicting each other, cosignatures checked."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import pytest
+
+from ledger import merkle, proofs
+from ledger.application import LedgerApplication
+from ledger.checkpointing import CheckpointLog, CheckpointStore
+from ledger.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
+from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError, UnknownKey
+from ledger.notes import cosign, open_note
+from ledger.witness import new_witness_signer
+from tests.api.support import keep_log_key, rewrite_history
+from tests.community import Community
+
+
+@pytest.fixture
+def town(app, settings) -> Community:
+    community = Community.open(app)
+    keep_log_key(settings, community)
+    return community
+
+
+def opened(note: str, town: Community) -> Checkpoint:
+    return verify_checkpoint(note, town.log_signer.verifier())
+
+
+def test_a_checkpoint_is_signed_over_the_root_of_the_stored_entries(app, town):
+    cp = opened(CheckpointLog(app).issue(town.slug), town)
+    leaf_hashes = [merkle.leaf_hash(s.leaf) for s in app.reader.stored(town.slug)]
+    assert (cp.origin, cp.size) == (app.state(town.slug).origin, 14)
+    assert cp.root == merkle.root_from_leaf_hashes(leaf_hashes)
+
+
+def test_every_n_entries_sign_a_checkpoint_without_being_asked(app, town):
+    log = CheckpointLog(app, every_entries=3).install()
+    for i in range(7):
+        town.grant("general", 100 + i)
+    # 14 entries existed unsigned: the first append signs 15, then every third one.
+    assert log.sizes(town.slug) == [15, 18, 21]
+    assert opened(log.latest(town.slug), town).size == 21
+
+
+def test_the_timer_signs_pending_entries_every_t_seconds(app, town):
+    log = CheckpointLog(app, every_seconds=0.05)
+    log.start()
+    try:
+        deadline = time.monotonic() + 10
+        while log.latest(town.slug) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        town.grant("general", 100)
+        while log.sizes(town.slug)[-1:] != [15] and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        log.stop()
+    assert log.sizes(town.slug) == [14, 15]
+
+
+def test_every_signed_checkpoint_stays_retrievable_by_size(app, town):
+    log = CheckpointLog(app)
+    notes = {}
+    for _ in range(3):
+        town.grant("general", 100)
+        notes[app.state(town.slug).size] = log.issue(town.slug)
+    assert log.sizes(town.slug) == sorted(notes)
+    for size, note in notes.items():
+        assert log.at_size(town.slug, size) == note
+    assert log.at_size(town.slug, 3) is None
+
+
+def test_issuing_again_at_the_same_size_answers_the_kept_checkpoint(app, town):
+    log = CheckpointLog(app)
+    first = log.issue(town.slug)
+    assert log.issue(town.slug) == first
+    assert CheckpointLog(app).maybe_issue() == []
+    assert log.sizes(town.slug) == [14]
+
+
+def test_the_log_refuses_to_sign_a_tree_that_rewrote_signed_history(settings, app, town):
+    log = CheckpointLog(app)
+    for i in range(4):
+        town.grant("general", 100 + i)
+    log.issue(town.slug)  # size 18
+    rewrite_history(app, town.slug, keep=15, drop_checkpoints=False)
+    fresh = LedgerApplication(settings)
+    try:
+        town.app = fresh
+        for i in range(5):
+            town.grant("renovation", 700 + i)
+        with pytest.raises(CheckpointError, match="history was rewritten"):
+            CheckpointLog(fresh).issue(town.slug)
+        assert CheckpointStore(fresh).sizes(town.slug) == [18]
+    finally:
+        fresh.close()
+
+
+def test_the_log_never_signs_a_second_root_for_a_size(app, town):
+    log = CheckpointLog(app)
+    forged = sign_checkpoint(Checkpoint(f"sunledger.example/{town.slug}", 14, b"\x07" * 32),
+                             town.log_signer)
+    CheckpointStore(app).add(town.slug, 14, forged, 0)
+    with pytest.raises(CheckpointError, match="different root is already signed"):
+        log.issue(town.slug)
+    assert log.latest(town.slug) == forged
+
+
+def test_the_log_refuses_to_sign_with_a_key_the_ledger_does_not_name(settings, app, town):
+    other = Community.open(app)
+    keep_log_key(settings, other)
+    town.log_signer = other.log_signer  # the server now holds another ledger's key
+    keep_log_key(settings, town)
+    with pytest.raises(CheckpointError, match="but the ledger says"):
+        CheckpointLog(app).issue(town.slug)
+
+
+def test_proofs_refuse_requests_outside_the_log_and_fetch_nodes_once(app, town):
+    calls = []
+    reader = app.reader
+    fetch = reader.merkle_nodes
+    reader.merkle_nodes = lambda slug, wanted: calls.append(len(wanted)) or fetch(slug, wanted)
+    try:
+        path = proofs.inclusion(reader, town.slug, 5, 14)
+        step = proofs.consistency(reader, town.slug, 5, 14)
+    finally:
+        del reader.merkle_nodes
+    assert len(calls) == 2 and all(n > 1 for n in calls)
+    nodes = merkle.MemoryNodes(merkle.leaf_hash(s.leaf) for s in reader.stored(town.slug))
+    assert path == merkle.inclusion_proof(5, 14, nodes)
+    assert step == merkle.consistency_proof(5, 14, nodes)
+    assert proofs.root_at(reader, town.slug, 14) == nodes.frontier.root()
+    for ask in (partial(proofs.inclusion, reader, town.slug, 14, 14),
+                partial(proofs.inclusion, reader, town.slug, 0, 15),
+                partial(proofs.consistency, reader, town.slug, 0, 3),
+                partial(proofs.consistency, reader, town.slug, 9, 3),
+                partial(proofs.root_at, reader, town.slug, 15)):
+        with pytest.raises(ProofError):
+            ask()
+
+
+def test_a_cosignature_from_a_configured_witness_is_kept_and_served(app, town):
+    witness, stranger = new_witness_signer("witness.example/a"), new_witness_signer("w.example/b")
+    log = CheckpointLog(app, witnesses=[witness.verifier().vkey])
+    body = opened(log.issue(town.slug), town).body()
+    line = str(cosign(body, witness, 1_700_000_000)).rstrip("\n")
+    note = log.add_cosignature(town.slug, 14, line)
+    assert log.add_cosignature(town.slug, 14, line) == note  # a repeat adds nothing
+    assert open_note(note, [witness.verifier()])[1] == ["witness.example/a"]
+    assert log.latest(town.slug) == note and note.count("\u2014 ") == 2
+    with pytest.raises(UnknownKey):
+        log.add_cosignature(town.slug, 14, str(cosign(body, stranger, 1)).rstrip("\n"))
+    with pytest.raises(NotFound):
+        log.add_cosignature(town.slug, 13, line)
+
+
+def test_a_cosignature_over_another_body_is_refused(app, town):
+    witness = new_witness_signer("witness.example/a")
+    log = CheckpointLog(app, witnesses=[witness.verifier().vkey])
+    log.issue(town.slug)
+    other = Checkpoint(f"sunledger.example/{town.slug}", 14, b"\x01" * 32).body()
+    with pytest.raises(SignatureError):
+        log.add_cosignature(town.slug, 14, str(cosign(other, witness, 5)).rstrip("\n"))
+    assert log.latest(town.slug).count("\u2014 ") == 1
+
+
+def test_an_open_log_needs_the_witness_key_sent_with_the_line(app, town):
+    witness = new_witness_signer("witness.example/a")
+    log = CheckpointLog(app, witnesses=None)
+    assert log.witnesses is None  # no <data_dir>/witnesses file
+    body = opened(log.issue(town.slug), town).body()
+    line = str(cosign(body, witness, 5)).rstrip("\n")
+    impostor = new_witness_signer("witness.example/a").verifier().vkey
+    with pytest.raises(SignatureError):
+        log.add_cosignature(town.slug, 14, line, impostor)
+    note = log.add_cosignature(town.slug, 14, line, witness.verifier().vkey)
+    assert open_note(note, [witness.verifier()])[1] == ["witness.example/a"]
