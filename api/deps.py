@@ -106,7 +106,9 @@ View = Annotated[FinanceView, Depends(get_view)]
 Committer = Annotated[GroupCommitter, Depends(get_committer)]
 # The read models answer "no such ledger" themselves: no extra store query per request.
 ViewLedger = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu",
-                                 max_length=64)]
+                                 pattern=f"^{SLUG_RE.pattern}$")]
+# Free-text filters: no control characters (PostgreSQL cannot even hold a NUL in text).
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 Format = Annotated[Literal["json", "csv"], Query(
     description="json (default) or csv: a download of the list (UTF-8 with BOM)")]
 Cursor = Annotated[int | None, Query(ge=0, le=2**53 - 1, description=(
@@ -115,7 +117,7 @@ Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="rows per page"
 DateText = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
                                        description="a date like 2026-03-31")]
 Year = Annotated[int, Query(ge=2000, le=2100)]
-Text = Annotated[str | None, Query(max_length=TEXT_FILTER_BYTES_MAX)]
+Text = Annotated[str | None, Query(max_length=TEXT_FILTER_BYTES_MAX, pattern=PRINTABLE_PATTERN)]
 
 
 def answer(value: Any) -> JSONResponse:

@@ -8,6 +8,7 @@ when new entries arrive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
@@ -71,12 +72,18 @@ def check_amount(value: Any, name: str) -> int | None:
     return value
 
 
+CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def check_text(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value.encode("utf-8")) > TEXT_FILTER_BYTES_MAX:
         raise FormatError(f"{name} must be text of at most {TEXT_FILTER_BYTES_MAX} bytes",
                           field=name)
+    # PostgreSQL cannot hold a NUL in text at all; no stored name has control characters.
+    if CONTROL_CHARACTER_RE.search(value):
+        raise FormatError(f"{name} must not contain control characters", field=name)
     return value
 
 

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Path
 
 from api.auth import signed_in
 from api.csv import CSV_RESPONSES, csv_pages, csv_response, explode
-from api.deps import Cursor, DateText, Format, Limit, Text, View, ViewLedger, answer
+from api.deps import (PRINTABLE_PATTERN, Cursor, DateText, Format, Limit, Text, View,
+                      ViewLedger, answer)
 from projections import audit
 from projections.paging import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}/audit", tags=["audit (signed in)
 SIGNED_IN = {401: {"description": "no token, or a bad, expired or used one"},
              403: {"description": "the key is unknown, revoked, or its role may not read this"}}
 RESPONSES = {**CSV_RESPONSES, **SIGNED_IN}
-Account = Annotated[str, Path(max_length=200, description="the account code, e.g. 1002")]
+Account = Annotated[str, Path(max_length=200, pattern=PRINTABLE_PATTERN, description="the account code, e.g. 1002")]
 
 
 def _guard(view: str) -> list:

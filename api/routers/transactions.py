@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.csv import CSV_RESPONSES, csv_pages
-from api.deps import (Checkpoints, Cursor, DateText, Format, Limit, Reader, Text, View,
-                      ViewLedger, answer)
+from api.deps import (PRINTABLE_PATTERN, Checkpoints, Cursor, DateText, Format, Limit, Reader,
+                      Text, View, ViewLedger, answer)
 from api.limits import public_rate
 from ledger import proofs
 from projections import queries
@@ -33,7 +33,7 @@ def list_transactions(
         ledger: ViewLedger, view: View, date_from: DateText = None, date_to: DateText = None,
         fund: Text = None, category: Text = None,
         counterparty: Annotated[str | None, Query(
-            max_length=200, description="part of the (masked) name, any case")] = None,
+            max_length=200, pattern=PRINTABLE_PATTERN, description="part of the (masked) name, any case")] = None,
         amount_min: Amount = None, amount_max: Amount = None,
         type: Literal["posted", "reversal"] | None = None,
         order: Literal["desc", "asc"] = "desc", cursor: Cursor = None,

@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import hashlib
 
+import pytest
+
 from ledger import merkle
+from ledger.errors import FormatError
 from ledger.checkpoints import verify_checkpoint
 from projections import queries
 from projections.paging import TransactionFilters
@@ -153,3 +156,19 @@ def test_parameters_out_of_range_are_422_problems(http, projected):
         response = http.get(url(projected, path), params=params)
         assert response.status_code == 422, (path, params, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_control_characters_in_a_filter_or_slug_are_refused_before_any_query(http, projected):
+    """PostgreSQL cannot hold a NUL in text: before this check a NUL in a filter was a 500
+    there. Now every store refuses it the same way, as a client error."""
+    for path, params in [("/transactions", {"fund": "general\x00"}),
+                         ("/transactions", {"category": "a\x1fb"}),
+                         ("/transactions", {"counterparty": "\x00"}),
+                         ("/usage", {"fund": "\x7f"})]:
+        response = http.get(url(projected, path), params=params)
+        assert response.status_code == 422, (path, params, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert http.get("/v1/ledgers/xin%00zhu/funds").status_code == 422
+    # The web page's filters reach the read model without FastAPI's checks: it refuses too.
+    with pytest.raises(FormatError, match="control characters"):
+        TransactionFilters(fund="general\x00")
