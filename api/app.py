@@ -29,7 +29,7 @@ from api.groupcommit import GroupCommitter
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
-from api.routers import audit, funds, governance, public, transactions, usage
+from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
 from ledger import policy
 from ledger.application import LedgerApplication
@@ -39,7 +39,8 @@ from ledger.tokens import TokenChecker, TokenError
 from projections.view import open_view
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
-           audit.router, metrics_module.router, web_router, governance.router]
+           audit.router, metrics_module.router, web_router, governance.router,
+           web_governance.router]
 
 
 @dataclass(frozen=True)

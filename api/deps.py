@@ -111,7 +111,10 @@ ViewLedger = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu",
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 Format = Annotated[Literal["json", "csv"], Query(
     description="json (default) or csv: a download of the list (UTF-8 with BOM)")]
-Cursor = Annotated[int | None, Query(ge=0, le=2**53 - 1, description=(
+# The largest seq or size a request may name: the largest integer canonical JSON carries
+# (beyond 2**63 neither SQLite nor a BIGINT could even be asked about it).
+SEQ_MAX = cjson.INT_MAX
+Cursor = Annotated[int | None, Query(ge=0, le=SEQ_MAX, description=(
     "next_cursor of the page before; the list continues after it"))]
 Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="rows per page")]
 DateText = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",

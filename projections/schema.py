@@ -88,6 +88,9 @@ DDL = (
     "category TEXT NOT NULL, counterparty_kind TEXT NOT NULL, "
     "counterparty_public TEXT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (ledger, fund, "
     "currency, month, account_class, category, counterparty_kind, counterparty_public))",
+    # Fund usage and budgets ask for one year of one ledger: without this the primary
+    # key (fund before month) makes them read every month of history.
+    "CREATE INDEX IF NOT EXISTS view_flows_month ON view_flows (ledger, currency, month)",
     # Findings are values (beancount style): what the projection saw that it should not.
     "CREATE TABLE IF NOT EXISTS view_findings (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "kind TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, seq, kind))",

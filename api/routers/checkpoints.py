@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import Checkpoints, CosignatureBody, Ledger
+from api.deps import SEQ_MAX, Checkpoints, CosignatureBody, Ledger
 from ledger.errors import FormatError, NotFound
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/checkpoint", tags=["checkpoints"])
@@ -16,7 +16,7 @@ TEXT = "text/plain; charset=utf-8"
 
 @router.get("", response_class=PlainTextResponse)
 def get_checkpoint(ledger: Ledger, checkpoints: Checkpoints,
-                   size: Annotated[int | None, Query(ge=1)] = None) -> PlainTextResponse:
+                   size: Annotated[int | None, Query(ge=1, le=SEQ_MAX)] = None) -> PlainTextResponse:
     """The latest signed checkpoint with its cosignatures; ``?size=N`` for a kept one."""
     if size is None:
         note = checkpoints.latest(ledger)

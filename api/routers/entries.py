@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import Ledger, Reader
+from api.deps import SEQ_MAX, Ledger, Reader
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["entries"])
 page_entries_max = 1000
@@ -16,7 +16,7 @@ page_entries_max = 1000
 @router.get("/entries", response_class=Response,
             responses={200: {"content": {"application/x-ndjson": {}}}})
 def list_entries(ledger: Ledger, reader: Reader,
-                 start: Annotated[int, Query(ge=0, description="first seq")] = 0,
+                 start: Annotated[int, Query(ge=0, le=SEQ_MAX, description="first seq")] = 0,
                  limit: Annotated[int, Query(ge=1, le=page_entries_max)] = 100) -> Response:
     leaves = [stored.leaf for stored in reader.stored(ledger, start, start + limit)]
     body = b"".join(leaf + b"\n" for leaf in leaves)

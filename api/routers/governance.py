@@ -34,9 +34,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
-from api.deps import Committer, LedgerApp, View, existing_ledger, json_body
+from api.deps import SEQ_MAX, Committer, LedgerApp, View, existing_ledger, json_body
+from api.groupcommit import GroupCommitter
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
 from ledger import intakekeys, policy
+from ledger.application import LedgerApplication
 from ledger.client import Signer
 from ledger.domain import fields
 from ledger.errors import FormatError
@@ -59,7 +61,7 @@ GovLedger = Annotated[str, Path(pattern=f"^{SLUG_RE.pattern}$",
                                  description="the ledger's slug, e.g. xinzhu")]
 AssetCode = Annotated[str, Path(pattern=f"^{fields.CODE_RE.pattern}$",
                                 description="the asset's code, e.g. shop-1")]
-Seq = Annotated[int, Path(ge=0, le=2**53 - 1)]
+Seq = Annotated[int, Path(ge=0, le=SEQ_MAX)]
 TradeStatus = Annotated[str | None, Query(pattern="^[a-z_]{1,32}$",
                                           description="e.g. noticed, completed")]
 QuestionStatus = Annotated[str | None, Query(pattern="^(open|answered|closed)$")]
@@ -157,7 +159,8 @@ def question_body(value: Any) -> tuple[dict[str, Any], str | None]:
     return {"about": value["about"], "text": value["text"]}, contact or None
 
 
-def _registered_intake_key(request: Request, app: LedgerApp, ledger: str) -> SigningKey:
+def _registered_intake_key(request: Request, app: LedgerApplication,
+                           ledger: str) -> SigningKey:
     """The server's intake key for ``ledger`` (made on first use), which the ledger's
     admin must have registered (503 ``intake-not-registered`` until then)."""
     key, _ = intakekeys.load_or_create_intake_key(request.app.state.settings, ledger)
@@ -177,6 +180,16 @@ async def ask_question(request: Request, app: LedgerApp, committer: Committer,
     ``{"about": {"kind": "trade", "ref": 1500}, "text": "...", "contact": "optional"}``.
     The server signs the question with the ledger's intake key and puts it on the log;
     the contact is never stored or shown (only its keyed hash goes on the log)."""
+    shown, created = await submit_question(request, app, committer, ledger, body)
+    return JSONResponse(shown, status_code=201 if created else 200,
+                        headers={"Location": f"/v1/ledgers/{ledger}/questions/{shown['seq']}"})
+
+
+async def submit_question(request: Request, app: LedgerApplication, committer: GroupCommitter,
+                          ledger: str, body: Any) -> tuple[dict[str, Any], bool]:
+    """Check a question, sign it with the intake key and append it: (what to show the
+    asker, whether it is new). One path for the API and the residents' web form, so
+    both refuse and record the same; the caller has taken the asking rate's token."""
     statement_body, contact = question_body(body)
     key = await run_in_threadpool(_registered_intake_key, request, app, ledger)
     if contact:
@@ -187,8 +200,7 @@ async def ask_question(request: Request, app: LedgerApp, committer: Committer,
     shown = {"seq": entry.seq, "hash": entry.hash, "signer": entry.signed.signer,
              "about": statement_body["about"], "text": statement_body["text"],
              "status": "open", "asked_at": entry.recorded_at, "with_contact": bool(contact)}
-    return JSONResponse(shown, status_code=201 if receipt.created else 200,
-                        headers={"Location": f"/v1/ledgers/{ledger}/questions/{entry.seq}"})
+    return shown, receipt.created
 
 
 # --- auditors --------------------------------------------------------------------------

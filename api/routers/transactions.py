@@ -15,17 +15,18 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.csv import CSV_RESPONSES, csv_pages
-from api.deps import (PRINTABLE_PATTERN, Checkpoints, Cursor, DateText, Format, Limit, Reader,
-                      Text, View, ViewLedger, answer)
+from api.deps import (PRINTABLE_PATTERN, SEQ_MAX, Checkpoints, Cursor, DateText, Format, Limit,
+                      Reader, Text, View, ViewLedger, answer)
 from api.limits import public_rate
 from ledger import proofs
+from ledger.cjson import INT_MAX
 from projections import queries
 from projections.paging import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, TransactionFilters
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/transactions", tags=["residents"],
                    dependencies=[Depends(public_rate)])
 
-Amount = Annotated[int | None, Query(ge=0, le=2**53 - 1, description="minor units (fen)")]
+Amount = Annotated[int | None, Query(ge=0, le=INT_MAX, description="minor units (fen)")]
 
 
 @router.get("", responses=CSV_RESPONSES)
@@ -59,7 +60,7 @@ def _b64(digest: bytes) -> str:
 
 @router.get("/{seq}")
 def one_transaction(ledger: ViewLedger, view: View, reader: Reader, checkpoints: Checkpoints,
-                    seq: Annotated[int, Path(ge=0, le=2**53 - 1)]) -> JSONResponse:
+                    seq: Annotated[int, Path(ge=0, le=SEQ_MAX)]) -> JSONResponse:
     """The entry with its posting lines, its leaf, and its inclusion proof against the
     latest checkpoint (``proof`` is null until a checkpoint covers the entry)."""
     shown = queries.transaction(view, ledger, seq)

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import Checkpoints, Reader
+from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.limits import public_rate
 from ledger.checkpointing import CheckpointLog
 from ledger.checkpoints import Checkpoint
@@ -234,7 +234,7 @@ def transactions(request: Request, ledger: str, view: View) -> HTMLResponse:
     error, page, limit = None, {"items": [], "next_cursor": None}, page_items_default
     try:
         limit = _number(query.get("limit"), "limit", 1, page_items_max) or page_items_default
-        cursor = _number(query.get("cursor"), "cursor", 0, 2**53 - 1)
+        cursor = _number(query.get("cursor"), "cursor", 0, SEQ_MAX)
         filters = queries.TransactionFilters(**form)
         page = queries.transactions(view, ledger, filters, cursor=cursor, limit=limit)
     except FormatError as bad:
@@ -258,7 +258,7 @@ def known_categories(view: FinanceView, ledger: str) -> list[str]:
 @router.get("/ledgers/{ledger}/transactions/{seq}", **PAGE)
 def transaction(request: Request, ledger: str, seq: str, view: View) -> HTMLResponse:
     try:
-        number = _number(seq, "seq", 0, 2**53 - 1)
+        number = _number(seq, "seq", 0, SEQ_MAX)
         info = ledger_info(view, ledger)
         item = queries.transaction(view, ledger, number)
         funds = {f["code"]: f for f in queries.chart(view, ledger)["funds"]}

@@ -3,8 +3,10 @@ streamed page after page, and cells a spreadsheet would run kept as text."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from api.csv import csv_pages, flatten
 from tests.api.helpers import csv_rows
@@ -63,20 +65,24 @@ def _pages(rows: list[dict], size: int):
     return read
 
 
-async def _body(response) -> str:
-    return b"".join([chunk async for chunk in response.body_iterator]).decode("utf-8")
+def _body(response) -> str:
+    """The streamed body, read on a thread of its own: in a run with the browser tests,
+    Playwright's event loop is already running on the main thread."""
+    async def read() -> str:
+        return b"".join([chunk async for chunk in response.body_iterator]).decode("utf-8")
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
 
 
 def test_paged_downloads_stream_every_page_and_stop_at_the_row_limit():
-    import asyncio
-
     rows = [{"seq": i, "memo": f"m{i}", "nested": {"a": i}, "tags": ["x", "y"]}
             for i in range(25)]
-    text = asyncio.run(_body(csv_pages(_pages(rows, 4), None, "t.csv")))
+    text = _body(csv_pages(_pages(rows, 4), None, "t.csv"))
     read = list(csv.DictReader(io.StringIO(text[1:])))
     assert [int(r["seq"]) for r in read] == list(range(25))
     assert read[3] == {"seq": "3", "memo": "m3", "nested_a": "3", "tags": "x;y"}
-    cut = asyncio.run(_body(csv_pages(_pages(rows, 4), 9, "t.csv", rows_max=6)))
+    cut = _body(csv_pages(_pages(rows, 4), 9, "t.csv", rows_max=6))
     assert [int(r["seq"]) for r in csv.DictReader(io.StringIO(cut[1:]))] == list(range(10, 16))
 
 

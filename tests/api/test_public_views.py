@@ -172,3 +172,15 @@ def test_control_characters_in_a_filter_or_slug_are_refused_before_any_query(htt
     # The web page's filters reach the read model without FastAPI's checks: it refuses too.
     with pytest.raises(FormatError, match="control characters"):
         TransactionFilters(fund="general\x00")
+
+
+def test_seqs_and_sizes_beyond_any_integer_a_store_holds_are_422_problems(http, projected):
+    """2**63 once reached SQLite as an OverflowError (a 500) through ``entries?start=``."""
+    huge = 2**63
+    for path, params in [("/entries", {"start": huge}), ("/checkpoint", {"size": huge}),
+                         ("/proofs/inclusion", {"seq": 0, "size": huge}),
+                         ("/proofs/consistency", {"from": 1, "to": huge}),
+                         ("/transactions", {"amount_max": huge}), (f"/transactions/{huge}", {})]:
+        response = http.get(url(projected, path), params=params)
+        assert response.status_code == 422, (path, params, response.text)
+        assert response.headers["content-type"] == "application/problem+json"

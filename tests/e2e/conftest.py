@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from tests.e2e.governance_site import GovernanceSite, serve_governance_site
 from tests.e2e.site import Site, browser_unavailable, launch_chromium, serve_site
 
 
@@ -51,3 +52,10 @@ def page_without_js(browser):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def governance_site(browser, tmp_path_factory) -> GovernanceSite:
+    """The demo ledger with its shop lease, disclosures and questions (one per module)."""
+    with serve_governance_site(tmp_path_factory.mktemp("governance")) as served:
+        yield served

@@ -58,7 +58,7 @@ def test_community_page_labels_read_chinese_first_then_english(site, page):
     headings = page.get_by_role("heading", level=2).all_inner_texts()
     assert headings == ["各项资金余额 Fund balances", f"预算执行 Budget against actual {site.year}",
                         f"支出分类 Spending by category {site.year}", "最新收支 Latest transactions",
-                        "核验信息 Check it yourself"]
+                        "三资交易与公开 Asset trades and disclosures", "核验信息 Check it yourself"]
     for label in page.locator("thead th").all_inner_texts():
         zh, en = CJK.search(label), LATIN.search(label)
         assert zh and en and zh.start() < en.start(), label

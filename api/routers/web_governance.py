@@ -1,0 +1,233 @@
+"""The residents' governance pages (居民): asset trades, disclosures and questions.
+
+Like ``api.routers.web`` (whose helpers these reuse), the routes translate the
+public read models (``projections.governance``: people already masked) and
+decide nothing. The one write is the question form: a plain HTML POST that
+goes through ``api.routers.governance.submit_question``, the code path of
+``POST /v1/ledgers/{ledger}/questions``, under the same per-client asking
+rate, so the page and the API refuse and record exactly the same questions.
+A refused question re-shows the questions page with the reason and the text
+kept (nothing is appended); an accepted one redirects (303) back to the list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SEQ_MAX, Committer, LedgerApp, read_body
+from api.limits import RateLimited
+from api.routers.governance import question_body_bytes_max, question_rate, submit_question
+from api.routers.web import LABELS, PAGE, View, _number, error_page, ledger_info, render
+from ledger import policy
+from ledger.domain.questions import ABOUT_KINDS
+from ledger.errors import FormatError, LedgerError, NotFound
+from projections import governance, queries
+from projections.view import FinanceView
+
+# Percent-encoding makes each UTF-8 byte of Chinese text three bytes of form body:
+# room for the longest question policy allows, which the shared check then applies.
+form_body_bytes_max = 4 * question_body_bytes_max
+form_fields_max = 8
+view_wait_seconds = 2.0  # how long an accepted question waits to show on the list
+view_wait_step_seconds = 0.05
+
+router = APIRouter(tags=["web"], include_in_schema=False)
+
+# The shared label() reads LABELS: the governance codes join the finance ones there.
+LABELS.update({
+    "method": {"lease": ("出租", "Lease"), "sale": ("出售", "Sale"),
+               "transfer": ("转让", "Transfer")},
+    "trade_status": {"proposed": ("已提议", "Proposed"), "resolved": ("已决议", "Resolved"),
+                     "noticed": ("公示中", "Notice open"),
+                     "award_pending": ("待会签", "Award pending"),
+                     "awarded": ("已成交", "Awarded"), "contracted": ("已签约", "Contracted"),
+                     "settled": ("已收款", "Settled"), "completed": ("已完成", "Completed"),
+                     "cancelled": ("已终止", "Cancelled")},
+    "step": {"trade.proposed": ("提议交易", "Proposed"),
+             "resolution.recorded": ("居民代表会议决议", "Resolution"),
+             "trade.notice_published": ("发布公告", "Public notice"),
+             "trade.bid_received": ("收到报价", "Bid received"),
+             "trade.awarded": ("确定成交", "Award"),
+             "trade.award_cosigned": ("成交会签", "Award co-signed"),
+             "disclosure.published": ("公开", "Disclosure"),
+             "trade.contract_signed": ("签订合同", "Contract signed"),
+             "trade.settled": ("收款结算", "Settlement"),
+             "trade.completed": ("交易完成", "Completion"),
+             "trade.cancelled": ("交易终止", "Cancelled")},
+    "stage": {"notice": ("交易公告", "Notice"), "award": ("成交公示", "Award"),
+              "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution")},
+    "about": {"entry": ("收支条目", "Entry"), "trade": ("三资交易", "Asset trade"),
+              "disclosure": ("公开事项", "Disclosure")},
+    "question_status": {"open": ("待答复", "Open"), "answered": ("已答复", "Answered"),
+                        "closed": ("已办结", "Closed")},
+})
+
+
+def awarded_bids(view: FinanceView, ledger: str) -> dict[int, dict[str, Any]]:
+    """Each awarded trade's winning bid (one query; the trades list has only its seq)."""
+    with view.reading() as tx:
+        rows = tx.all("SELECT b.trade, b.amount, b.bidder_kind, b.bidder_public FROM view_bids b "
+                      "JOIN view_trades t ON t.ledger = b.ledger AND t.award_bid = b.seq "
+                      "WHERE b.ledger = ?", (ledger,))
+    return {row["trade"]: row for row in rows}
+
+
+def disclosure_signers(view: FinanceView, ledger: str) -> dict[int, str]:
+    """The role that signed each disclosure, from the view's log rows."""
+    with view.reading() as tx:
+        rows = tx.all("SELECT l.seq, l.signer_role FROM view_log l JOIN view_disclosures d "
+                      "ON d.ledger = l.ledger AND d.seq = l.seq WHERE l.ledger = ?", (ledger,))
+    return {row["seq"]: row["signer_role"] for row in rows}
+
+
+def journal_refs(view: FinanceView, ledger: str) -> set[int]:
+    """Questions' entry refs that are journal entries: only those have a page to link."""
+    with view.reading() as tx:
+        rows = tx.all("SELECT e.seq FROM view_entries e JOIN view_questions q ON "
+                      "q.ledger = e.ledger AND q.about_kind = 'entry' AND q.about_ref = e.seq "
+                      "WHERE e.ledger = ?", (ledger,))
+    return {row["seq"] for row in rows}
+
+
+@router.get("/ledgers/{ledger}/trades", **PAGE)
+def trades(request: Request, ledger: str, view: View) -> HTMLResponse:
+    try:
+        info = ledger_info(view, ledger)
+        items = governance.trades(view, ledger)["items"]
+    except LedgerError as error:
+        return error_page(request, error)
+    return render(request, "trades.html", info=info, items=items,
+                  winners=awarded_bids(view, ledger))
+
+
+@router.get("/ledgers/{ledger}/trades/{seq}", **PAGE)
+def trade(request: Request, ledger: str, seq: str, view: View) -> HTMLResponse:
+    try:
+        number = _number(seq, "seq", 0, SEQ_MAX)
+        info = ledger_info(view, ledger)
+        item = governance.trade(view, ledger, number)
+    except FormatError:
+        return error_page(request, NotFound(f"没有这项交易 there is no trade {seq[:24]!r}"))
+    except LedgerError as error:
+        return error_page(request, error)
+    return render(request, "trade.html", info=info, item=item)
+
+
+@router.get("/ledgers/{ledger}/disclosures", **PAGE)
+def disclosures(request: Request, ledger: str, view: View) -> HTMLResponse:
+    try:
+        info = ledger_info(view, ledger)
+        found = governance.disclosures(view, ledger)
+    except LedgerError as error:
+        return error_page(request, error)
+    catalogue = {row["code"]: row for row in (found["catalogue"] or {}).get("items", [])}
+    return render(request, "disclosures.html", info=info, items=found["items"],
+                  catalogue=catalogue, signers=disclosure_signers(view, ledger))
+
+
+def prefilled(request: Request) -> dict[str, str]:
+    """"Ask about this" links name the subject in the query; anything odd is dropped."""
+    query, form = request.query_params, {}
+    if query.get("kind") in ABOUT_KINDS:
+        form["kind"] = query["kind"]
+    try:
+        if _number(query.get("ref"), "ref", 0, SEQ_MAX) is not None:
+            form["ref"] = query["ref"]
+    except FormatError:
+        pass
+    return form
+
+
+def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
+                   form: dict[str, str], refused: LedgerError | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    found = governance.questions(view, info["ledger"])
+    try:  # after a redirect: the question just asked, to point out (or say it is coming)
+        asked = None if refused else _number(request.query_params.get("asked"), "asked", 0,
+                                             SEQ_MAX)
+    except FormatError:
+        asked = None
+    return render(request, "questions.html", status_code, info=info, found=found, form=form,
+                  refused=refused, asked=asked, journal=journal_refs(view, info["ledger"]),
+                  kinds=sorted(ABOUT_KINDS), text_bytes_max=policy.question_text_bytes_max)
+
+
+@router.get("/ledgers/{ledger}/questions", **PAGE)
+def questions(request: Request, ledger: str, view: View) -> HTMLResponse:
+    try:
+        info = ledger_info(view, ledger)
+        return questions_page(request, view, info, prefilled(request))
+    except LedgerError as error:
+        return error_page(request, error)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The urlencoded form (no multipart: a question is text), size-limited like the API."""
+    raw = await read_body(request, form_body_bytes_max)
+    try:
+        pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, errors="strict",
+                          max_num_fields=form_fields_max)
+    except ValueError as bad:  # not ASCII, not UTF-8 once unquoted, or too many fields
+        raise FormatError("the form could not be read") from bad
+    return dict(pairs)
+
+
+def question_from(form: dict[str, str]) -> dict[str, Any]:
+    """The form as the API's JSON body, for the shared check (which says what is wrong)."""
+    ref = _number(form.get("ref", "").strip(), "about.ref", 0, SEQ_MAX)
+    if ref is None:
+        raise FormatError("say which entry, trade or disclosure the question is about "
+                          "(its number)", field="about.ref")
+    body: dict[str, Any] = {"about": {"kind": form.get("kind", ""), "ref": ref},
+                            "text": form.get("text", "")}
+    if form.get("contact", "").strip():
+        body["contact"] = form["contact"]
+    return body
+
+
+def refusal_status(error: LedgerError) -> int:
+    # "Try later" keeps its own status (429, 503); anything else is "check what you wrote".
+    return error.status if error.status == 429 or error.status >= 500 else 400
+
+
+async def wait_for_view(view: FinanceView, ledger: str, seq: int) -> None:
+    """Give the projection a moment to take the new question, so the list the asker is
+    sent to shows it; if it is slower, that page says the question is on its way."""
+    deadline = time.monotonic() + view_wait_seconds
+    while time.monotonic() < deadline:
+        status = await run_in_threadpool(queries.status, view, ledger)
+        if status["projections"][0]["size"] > seq:
+            return
+        await asyncio.sleep(view_wait_step_seconds)
+
+
+@router.post("/ledgers/{ledger}/questions", response_class=HTMLResponse)
+async def ask(request: Request, ledger: str, view: View, app: LedgerApp,
+              committer: Committer) -> Response:
+    try:
+        info = await run_in_threadpool(ledger_info, view, ledger)
+    except LedgerError as error:
+        return error_page(request, error)
+    form: dict[str, str] = {}
+    try:
+        await question_rate(request)  # the API's limiter: one budget per client, not two
+        form = await read_form(request)
+        shown, _ = await submit_question(request, app, committer, ledger, question_from(form))
+    except LedgerError as error:  # bad input, unknown subject, too often: nothing appended
+        form.pop("contact", None)  # never echoed back, even to the asker
+        page = await run_in_threadpool(questions_page, request, view, info, form, error,
+                                       refusal_status(error))
+        if isinstance(error, RateLimited):
+            page.headers["Retry-After"] = str(error.details["retry_after"])
+        return page
+    await wait_for_view(view, ledger, shown["seq"])
+    where = f"{request.scope.get('root_path', '')}/ledgers/{ledger}/questions"
+    return RedirectResponse(f"{where}?{urlencode({'asked': shown['seq']})}#q-{shown['seq']}",
+                            status_code=303)
