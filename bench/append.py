@@ -45,8 +45,8 @@ from ledger.notes import Signer as NoteSigner  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
 from ledger.statements import SignedStatement  # noqa: E402
 from ledger.store import ledger_stream  # noqa: E402
+from serving import fresh_database  # noqa: E402
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_RATIO = 0.5
 BATCH_TARGET_PER_S = 5000
 STREET_OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"}
@@ -56,21 +56,13 @@ STREET_OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"
 
 
 @contextmanager
-def fresh_database(url: str | None) -> Iterator[str]:
+def database(url: str | None) -> Iterator[str]:
     """``url`` as given, or a database made for this run and dropped afterwards."""
     if url:
         yield url
         return
-    import psycopg
-
-    name = f"sunledger_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as made:
+        yield made
 
 
 # --- a ledger ready for journal entries ----------------------------------------------------
@@ -213,7 +205,7 @@ def main() -> None:
     args = parser.parse_args()
     n = 20_000 if args.large else args.n
 
-    with fresh_database(args.db) as url, tempfile.TemporaryDirectory() as data_dir:
+    with database(args.db) as url, tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(database_url=url, data_dir=Path(data_dir))
         app = LedgerApplication(settings)
         bare = None

@@ -37,10 +37,10 @@ import pymerkle  # noqa: E402
 
 from ledger import merkle, proofs  # noqa: E402
 from ledger.application import LedgerApplication  # noqa: E402
-from ledger.client import Signer, posting  # noqa: E402
-from ledger.keys import SigningKey  # noqa: E402
-from ledger.notes import Signer as NoteSigner  # noqa: E402
+from ledger.client import posting  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
+
+from append import open_books  # noqa: E402  (bench/append.py: the same small ledger)
 
 LEAF_BYTES = 128  # hashing cost barely depends on it; keeps 1M leaves' data in ~200 MB
 STREET_OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"}
@@ -154,19 +154,6 @@ def retained(nodes, tree, seqs, olds, size, ours: bool) -> int:
 
 
 # --- a real SQLite ledger -----------------------------------------------------------------
-
-
-def open_books(app: LedgerApplication, slug: str) -> Signer:
-    admin = Signer(SigningKey.generate("admin"), slug)
-    agent = Signer(SigningKey.generate("agent"), slug)
-    origin = f"sunledger.example/{slug}"
-    log_vkey = NoteSigner.from_seed(origin, SigningKey.generate().seed).verifier().vkey
-    app.submit(admin.open_ledger("基准社区", origin, log_vkey))
-    app.submit(admin.register_key(agent.key, ["agent"], "agent"))
-    app.submit(agent.create_fund("general", "一般资金", "General fund"))
-    app.submit(agent.open_account("1002", "银行存款", "Bank deposits", "asset", "bank"))
-    app.submit(agent.open_account("4001", "财政补助收入", "Government grants", "income"))
-    return agent
 
 
 def store_proofs(size: int, count: int, seed: int) -> dict:

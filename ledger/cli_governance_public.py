@@ -21,6 +21,7 @@ from ledger import intakekeys
 from ledger.cli_common import LedgerArg, cli_of, out, print_receipt, today
 from ledger.cli_governance import DateOption, digest, key_option, write_sheet
 from ledger.domain import questions as question_board
+from ledger.domain.disclosures import STANDARD_CATALOGUE
 from ledger.domain.sheets import period_sheet, trade_sheet
 from ledger.errors import FormatError, NotFound
 
@@ -29,15 +30,6 @@ disclosure_app = typer.Typer(help="Disclosures (公开): the catalogue and publi
 question_app = typer.Typer(help="Residents' questions (质询): answer, close, list.",
                            no_args_is_help=True)
 READ_PAGE = 1000
-STANDARD_CATALOGUE = [
-    {"code": "fund_flows", "name_zh": "资金收支", "name_en": "Fund income and spending",
-     "frequency": "monthly"},
-    {"code": "livelihood_funds", "name_zh": "惠民资金使用", "name_en": "Livelihood-fund use",
-     "frequency": "quarterly"},
-    {"code": "asset_trades", "name_zh": "三资交易", "name_en": "Asset trades",
-     "frequency": "per_event"},
-    {"code": "resolutions", "name_zh": "决议", "name_en": "Resolutions", "frequency": "per_event"},
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,7 @@ from typing import Any, Iterator
 from ledger import intakekeys, keyring
 from ledger.application import LedgerApplication
 from ledger.client import Signer, posting
+from ledger.domain.disclosures import STANDARD_CATALOGUE
 from ledger.domain.sheets import period_sheet, resolution_sheet, trade_sheet
 from ledger.statements import Entry, SignedStatement, utc_now
 
@@ -37,15 +38,6 @@ SPAN = timedelta(days=45)     # how far in the past the demo clock starts
 ADVANCES = timedelta(days=36)  # how far the governance steps move it, at most
 YUAN = 100
 GOVERNANCE_COUNT = 50          # entries recorded here (checked when built)
-CATALOGUE = [
-    {"code": "fund_flows", "name_zh": "资金收支", "name_en": "Fund income and spending",
-     "frequency": "monthly"},
-    {"code": "livelihood_funds", "name_zh": "惠民资金使用", "name_en": "Livelihood-fund use",
-     "frequency": "quarterly"},
-    {"code": "asset_trades", "name_zh": "三资交易", "name_en": "Asset trades",
-     "frequency": "per_event"},
-    {"code": "resolutions", "name_zh": "决议", "name_en": "Resolutions", "frequency": "per_event"},
-]
 WANG = {"kind": "person", "name": "王小明", "id": "110101198001010011"}
 CONTRACTOR = {"kind": "organisation", "name": "宏远建筑工程有限公司"}
 
@@ -154,7 +146,7 @@ def run_governance(app: LedgerApplication, slug: str, keys: dict[str, Signer],
                                                      "major": ["committee", "supervisor"]},
         split_window_days=30, round_cash_limit=1_000 * YUAN,
         memo="三重一大: 2万元以上审批, 10万元以上居民代表会议决议", **script.at))
-    script.submit(committee.set_catalogue(CATALOGUE, **script.at))
+    script.submit(committee.set_catalogue(STANDARD_CATALOGUE, **script.at))
     trade = shop_lease(script)
     payment = major_payment(script)
     cash_payment = red_flag_seeds(script)

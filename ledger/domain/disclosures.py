@@ -29,6 +29,17 @@ PERIOD_RE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?", re.ASCII)
 STAGES = {"award": frozenset({"awarded", "contracted", "settled", "completed"}),
           "completion": frozenset({"completed"})}
 SEQ_MAX = 2**53 - 1
+# The four items DOMAIN.md says must be public: the catalogue a new ledger starts from
+# (`sunledger disclosure catalogue` without a file, and the demo).
+STANDARD_CATALOGUE = [
+    {"code": "fund_flows", "name_zh": "资金收支", "name_en": "Fund income and spending",
+     "frequency": "monthly"},
+    {"code": "livelihood_funds", "name_zh": "惠民资金使用", "name_en": "Livelihood-fund use",
+     "frequency": "quarterly"},
+    {"code": "asset_trades", "name_zh": "三资交易", "name_en": "Asset trades",
+     "frequency": "per_event"},
+    {"code": "resolutions", "name_zh": "决议", "name_en": "Resolutions", "frequency": "per_event"},
+]
 
 
 def period_months(period: Any) -> list[str]:

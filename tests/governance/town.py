@@ -11,6 +11,7 @@ import pytest
 
 from ledger.application import LedgerApplication
 from ledger.client import Signer, posting
+from ledger.domain.disclosures import STANDARD_CATALOGUE
 from ledger.keys import SigningKey
 from ledger.state import MAP_FIELDS
 from ledger.statements import SignedStatement, utc_now
@@ -18,16 +19,7 @@ from tests.community import Community
 
 YUAN = 100
 VENDOR = {"kind": "organisation", "name": "安居装修工程公司"}
-CATALOGUE = [
-    {"code": "fund_flows", "name_zh": "资金收支", "name_en": "Fund income and spending",
-     "frequency": "monthly"},
-    {"code": "livelihood_funds", "name_zh": "惠民资金使用", "name_en": "Livelihood-fund use",
-     "frequency": "quarterly"},
-    {"code": "asset_trades", "name_zh": "三资交易", "name_en": "Asset trades",
-     "frequency": "per_event"},
-    {"code": "resolutions", "name_zh": "决议", "name_en": "Resolutions",
-     "frequency": "per_event"},
-]
+CATALOGUE = STANDARD_CATALOGUE
 
 
 def sha(text: str) -> str:
