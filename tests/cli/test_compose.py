@@ -1,0 +1,34 @@
+"""docker-compose.yml keeps every setting in one documented place: each SUNLEDGER_*
+variable the server reads is set in its settings block and explained in its header."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+# Read by the CLI or by tests only, not by a running server.
+NOT_SERVER_SETTINGS = {"SUNLEDGER_TEST_POSTGRES", "SUNLEDGER_REQUIRE_POSTGRES",
+                       "SUNLEDGER_BENCH_POSTGRES"}
+
+
+def settings_the_code_reads() -> set[str]:
+    names: set[str] = set()
+    for package in ("ledger", "api", "projections"):
+        for source in (ROOT / package).rglob("*.py"):
+            names |= set(re.findall(r"[\"'](SUNLEDGER_[A-Z_]+)[\"']", source.read_text("utf-8")))
+    return names - NOT_SERVER_SETTINGS
+
+
+def test_every_server_setting_is_set_and_documented_in_docker_compose():
+    text = (ROOT / "docker-compose.yml").read_text("utf-8")
+    block = yaml.safe_load(text)["x-sunledger-settings"]
+    header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    read = settings_the_code_reads()
+    assert read >= {"SUNLEDGER_DATABASE_URL", "SUNLEDGER_PUBLIC_RATE_PER_MINUTE"}
+    assert read - set(block) == set(), "settings missing from docker-compose.yml"
+    assert {name for name in read if f"#   {name} " not in header} == set()
+    services = yaml.safe_load(text)["services"]
+    assert services["api"]["environment"] == block == services["projections"]["environment"]
