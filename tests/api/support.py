@@ -13,7 +13,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from fastapi import FastAPI
 
 from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointStore, checkpoint_stream, index_stream
+from ledger.checkpointstore import CheckpointStore, checkpoint_stream, index_stream
 from ledger.logkeys import log_key_path
 from ledger.settings import Settings
 from ledger.store import ledger_stream

@@ -10,7 +10,8 @@ import pytest
 
 from ledger import merkle, proofs
 from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointLog, CheckpointStore
+from ledger.checkpointing import CheckpointLog
+from ledger.checkpointstore import CheckpointStore
 from ledger.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError, UnknownKey
 from ledger.notes import cosign, open_note
