@@ -3,7 +3,6 @@ only while each one extends the last it cosigned (ledger.witness does the work).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,10 +12,10 @@ from rich.markup import escape
 
 from ledger.cli_common import cli_of, out
 from ledger.errors import FormatError, LedgerError
+from ledger.keys import write_secret_file
 
 witness_app = typer.Typer(help="Run a witness that cosigns checkpoints (split-view defence).",
                           no_args_is_help=True)
-KEY_FILE_MODE = 0o600
 
 
 def register(app: typer.Typer) -> None:
@@ -41,13 +40,10 @@ def new_key(
     cli = cli_of(ctx)
     signer = new_witness_signer(name)
     path = out_path.expanduser() if out_path else _default_key_path(cli.settings.data_dir, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
+        write_secret_file(path, signer.skey + "\n")
     except FileExistsError:
         raise LedgerError(f"witness key {path} already exists; it is never overwritten") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(signer.skey + "\n")
     out().print(f"witness key kept in {escape(str(path))}")
     out().print("verifier key (give it to the log):")
     out().print(signer.verifier().vkey, soft_wrap=True, markup=False)

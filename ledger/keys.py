@@ -117,13 +117,18 @@ def save_key(key: SigningKey, path: Path) -> None:
         "key_id": key.key_id,
         "label": key.label,
     }
+    write_secret_file(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_secret_file(path: Path, text: str) -> None:
+    """Create ``path`` (and its folder) readable by its owner only, holding ``text``;
+    FileExistsError if it exists. O_EXCL: an existing key is never silently replaced;
+    the mode is set at creation, so the secret is never readable by others, not even
+    for an instant."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: an existing key is never silently replaced; the mode is set at creation
-    # so the secret is never readable by others, not even for an instant.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+        handle.write(text)
 
 
 def load_key(path: Path) -> SigningKey:

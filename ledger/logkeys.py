@@ -6,15 +6,13 @@ file only its owner can read, never in the database the log is stored in.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ledger.errors import FormatError, LedgerError
-from ledger.keys import SigningKey
+from ledger.keys import SigningKey, write_secret_file
 from ledger.notes import Signer
 from ledger.settings import Settings
 
-FILE_MODE = 0o600
 
 
 def log_key_path(settings: Settings, slug: str) -> Path:
@@ -25,13 +23,10 @@ def new_log_key(settings: Settings, slug: str, origin: str) -> Signer:
     """Make and save a log key for ``slug``; refuse to replace an existing one."""
     signer = Signer.from_seed(origin, SigningKey.generate().seed)
     path = log_key_path(settings, slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        write_secret_file(path, signer.skey + "\n")
     except FileExistsError:
         raise LedgerError(f"a log key for {slug} already exists at {path}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(signer.skey + "\n")
     return signer
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SEQ_MAX, Checkpoints, Reader
+from api.labels import label
 from api.limits import public_rate
 from ledger.checkpointing import CheckpointLog
 from ledger.checkpoints import Checkpoint
@@ -41,27 +42,6 @@ page_items_max = 100
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 PAGE = {"response_class": HTMLResponse, "dependencies": [Depends(public_rate)]}
-
-
-# What residents read for the codes the views carry: (中文, English).
-LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "role": {"admin": ("管理员", "Admin"), "agent": ("代理记账", "Bookkeeping agent"),
-             "cashier": ("出纳", "Cashier"), "committee": ("居委会", "Residents' committee"),
-             "supervisor": ("居务监督委员会", "Supervisory committee"),
-             "auditor": ("审计", "Auditor")},
-    "document": {"receipt": ("收据", "Receipt"), "invoice": ("发票", "Invoice"),
-                 "contract": ("合同", "Contract"), "bank_statement": ("银行回单", "Bank slip"),
-                 "other": ("其他", "Other")},
-    "status": {"in_force": ("有效", "In force"), "reversed": ("已冲销", "Reversed"),
-               "reversal": ("红字冲销", "Reversal")},
-    "side": {"debit": ("借", "Debit"), "credit": ("贷", "Credit")},
-    "counterparty": {"organisation": ("单位", "Organisation"), "person": ("个人", "Person")},
-}
-
-
-def label(group: str, code: str | None) -> tuple[str, str]:
-    """(中文, English) for a code; an unknown code is shown as it is, in both."""
-    return LABELS.get(group, {}).get(code or "", (code or "—", ""))
 
 
 def yuan(minor: int | None, currency: str = "CNY") -> str:

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SEQ_MAX, Committer, LedgerApp, read_body
 from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
-from api.routers.web import LABELS, PAGE, View, _number, error_page, ledger_info, render
+from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
 from ledger import policy
 from ledger.domain.questions import ABOUT_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
@@ -39,35 +39,6 @@ view_wait_seconds = 2.0  # how long an accepted question waits to show on the li
 view_wait_step_seconds = 0.05
 
 router = APIRouter(tags=["web"], include_in_schema=False)
-
-# The shared label() reads LABELS: the governance codes join the finance ones there.
-LABELS.update({
-    "method": {"lease": ("出租", "Lease"), "sale": ("出售", "Sale"),
-               "transfer": ("转让", "Transfer")},
-    "trade_status": {"proposed": ("已提议", "Proposed"), "resolved": ("已决议", "Resolved"),
-                     "noticed": ("公示中", "Notice open"),
-                     "award_pending": ("待会签", "Award pending"),
-                     "awarded": ("已成交", "Awarded"), "contracted": ("已签约", "Contracted"),
-                     "settled": ("已收款", "Settled"), "completed": ("已完成", "Completed"),
-                     "cancelled": ("已终止", "Cancelled")},
-    "step": {"trade.proposed": ("提议交易", "Proposed"),
-             "resolution.recorded": ("居民代表会议决议", "Resolution"),
-             "trade.notice_published": ("发布公告", "Public notice"),
-             "trade.bid_received": ("收到报价", "Bid received"),
-             "trade.awarded": ("确定成交", "Award"),
-             "trade.award_cosigned": ("成交会签", "Award co-signed"),
-             "disclosure.published": ("公开", "Disclosure"),
-             "trade.contract_signed": ("签订合同", "Contract signed"),
-             "trade.settled": ("收款结算", "Settlement"),
-             "trade.completed": ("交易完成", "Completion"),
-             "trade.cancelled": ("交易终止", "Cancelled")},
-    "stage": {"notice": ("交易公告", "Notice"), "award": ("成交公示", "Award"),
-              "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution")},
-    "about": {"entry": ("收支条目", "Entry"), "trade": ("三资交易", "Asset trade"),
-              "disclosure": ("公开事项", "Disclosure")},
-    "question_status": {"open": ("待答复", "Open"), "answered": ("已答复", "Answered"),
-                        "closed": ("已办结", "Closed")},
-})
 
 
 def awarded_bids(view: FinanceView, ledger: str) -> dict[int, dict[str, Any]]:

@@ -27,15 +27,7 @@ DISPOSAL_KINDS = frozenset({"scrapped", "lost", "demolished", "transferred_by_or
 
 
 def documents(body: dict[str, Any]) -> None:
-    value = body.get("documents", [])
-    if not isinstance(value, list) or len(value) > policy.documents_max:
-        raise FormatError(f"documents must list at most {policy.documents_max} items")
-    for i, document in enumerate(value):
-        if not isinstance(document, dict):
-            raise FormatError(f"documents[{i}] must be an object")
-        fields.only_fields(document, {"kind", "sha256"})
-        fields.choice(document, "kind", ASSET_DOCUMENT_KINDS)
-        fields.sha256_hex(document["sha256"], f"documents[{i}].sha256")
+    fields.documents(body, ASSET_DOCUMENT_KINDS)
 
 
 def party(body: dict[str, Any], name: str) -> dict[str, Any]:

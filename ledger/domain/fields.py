@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ledger import policy
 from ledger.errors import FormatError
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
@@ -76,6 +77,19 @@ def sha256_hex(value: Any, name: str) -> str:
     if not isinstance(value, str) or not SHA256_RE.fullmatch(value):
         raise FormatError(f"{name} must be a SHA-256 in 64 lowercase hex", field=name)
     return value
+
+
+def documents(body: dict[str, Any], kinds: frozenset[str] | set[str]) -> None:
+    """Optional ``documents``: at most ``policy.documents_max`` of {kind, sha256}."""
+    value = body.get("documents", [])
+    if not isinstance(value, list) or len(value) > policy.documents_max:
+        raise FormatError(f"documents must list at most {policy.documents_max} items")
+    for i, document in enumerate(value):
+        if not isinstance(document, dict):
+            raise FormatError(f"documents[{i}] must be an object")
+        only_fields(document, {"kind", "sha256"})
+        choice(document, "kind", kinds)
+        sha256_hex(document["sha256"], f"documents[{i}].sha256")
 
 
 def boolean(body: dict[str, Any], name: str, default: bool) -> bool:

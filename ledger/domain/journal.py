@@ -86,15 +86,7 @@ def _common_fields(ctx: Context) -> None:
     body = ctx.body
     fields.iso_date(body, "date")
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False, allow_empty=True)
-    documents = body.get("documents", [])
-    if not isinstance(documents, list) or len(documents) > policy.documents_max:
-        raise FormatError(f"documents must list at most {policy.documents_max} items")
-    for i, document in enumerate(documents):
-        if not isinstance(document, dict):
-            raise FormatError(f"documents[{i}] must be an object")
-        fields.only_fields(document, {"kind", "sha256"})
-        fields.choice(document, "kind", DOCUMENT_KINDS)
-        fields.sha256_hex(document["sha256"], f"documents[{i}].sha256")
+    fields.documents(body, DOCUMENT_KINDS)
 
 
 def _counterparty(body: dict[str, Any]) -> None:

@@ -3,6 +3,8 @@ from its URL, and a witness cosigns its checkpoint."""
 
 from __future__ import annotations
 
+import stat
+
 from api.app import create_app
 from ledger.application import LedgerApplication
 from tests.api.support import running
@@ -19,6 +21,10 @@ def test_a_live_server_verifies_from_its_url_and_a_witness_cosigns_its_checkpoin
         application.close()
     cli.ok("witness", "new-key", "witness.example/street-office")
     witness_key = cli.settings.data_dir / "witness" / "witness.example_street-office.skey"
+    assert stat.S_IMODE(witness_key.stat().st_mode) == 0o600
+    kept = witness_key.read_bytes()
+    assert "never overwritten" in cli.fails("witness", "new-key", "witness.example/street-office")
+    assert witness_key.read_bytes() == kept
 
     with running(create_app(cli.settings)) as url:
         verified = cli.ok("verify", "--url", url, "--ledger", town, "--log-key", log_vkey)

@@ -113,3 +113,19 @@ def test_a_key_file_whose_public_key_does_not_match_its_seed_is_refused(tmp_path
     path.write_text(forged, encoding="utf-8")
     with pytest.raises(FormatError, match="does not match its seed"):
         load_key(path)
+
+
+def test_a_log_key_is_kept_owner_only_and_never_replaced(tmp_path):
+    from ledger.errors import LedgerError
+    from ledger.logkeys import load_log_key, log_key_path, new_log_key
+    from ledger.settings import Settings
+
+    settings = Settings(database_url="sqlite://", data_dir=tmp_path)
+    signer = new_log_key(settings, "xinzhu", "sunledger.example/xinzhu")
+    path = log_key_path(settings, "xinzhu")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    kept = path.read_bytes()
+    with pytest.raises(LedgerError, match="already exists"):
+        new_log_key(settings, "xinzhu", "sunledger.example/xinzhu")
+    assert path.read_bytes() == kept
+    assert load_log_key(settings, "xinzhu").skey == signer.skey
