@@ -31,11 +31,11 @@ from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBucket
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
-from ledger import policy
-from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointLog
+from ledger.domain import policy
+from ledger.log.application import LedgerApplication
+from ledger.log.checkpointing import CheckpointLog
 from ledger.settings import Settings
-from ledger.tokens import TokenChecker, TokenError
+from ledger.log.tokens import TokenChecker, TokenError
 from projections.view import open_view
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,

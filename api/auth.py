@@ -1,7 +1,7 @@
 """Sign-in for the audit views: a bearer token signed by the caller's own key.
 
 ``Authorization: Bearer <jwt>`` where the JWT is what ``sunledger token``
-prints (``ledger.tokens.issue_token``): EdDSA, signed by a key registered in
+prints (``ledger.log.tokens.issue_token``): EdDSA, signed by a key registered in
 the ledger, for that ledger, short-lived and good for one request. It is
 checked against the ledger's key registry as it stands now (the application
 catches up with the store first), so a key revoked by any server process loses
@@ -9,7 +9,7 @@ access at once. No passwords are stored anywhere.
 
 Who may read which view is ``AUDIT_ROLES`` (docs/api.md shows it as a table).
 The audit views only read; writing is done by signed statements, whose own
-signature and the role table in ``ledger.policy`` decide (not a token).
+signature and the role table in ``ledger.domain.policy`` decide (not a token).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ledger.errors import PolicyError
-from ledger.tokens import Caller, TokenChecker, TokenError
+from ledger.log.tokens import Caller, TokenChecker, TokenError
 
 # Roles that read the books: the agent who keeps them, the committee and the
 # supervisory committee who answer for them, and auditors. The admin manages

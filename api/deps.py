@@ -13,12 +13,12 @@ from fastapi.responses import JSONResponse
 
 from api.errors import BodyTooLarge
 from api.groupcommit import GroupCommitter
-from ledger import cjson
-from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointLog
+from ledger.format import cjson
+from ledger.log.application import LedgerApplication
+from ledger.log.checkpointing import CheckpointLog
 from ledger.errors import FormatError, LedgerNotFound
-from ledger.statements import SLUG_RE
-from ledger.store import LogReader
+from ledger.format.statements import SLUG_RE
+from ledger.log.store import LogReader
 from projections.paging import PAGE_SIZE_MAX, TEXT_FILTER_BYTES_MAX
 from projections.view import FinanceView
 

@@ -35,10 +35,10 @@ from collections import deque
 from concurrent.futures import Future
 from typing import Callable
 
-from ledger import policy
-from ledger.application import LedgerApplication, Receipt
+from ledger.domain import policy
+from ledger.log.application import LedgerApplication, Receipt
 from ledger.errors import LedgerError
-from ledger.statements import SignedStatement
+from ledger.format.statements import SignedStatement
 
 log = logging.getLogger(__name__)
 

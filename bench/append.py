@@ -38,13 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.domain import Aggregate, event  # noqa: E402
 
-from ledger.application import LedgerApplication  # noqa: E402
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.client import Signer, posting  # noqa: E402
-from ledger.keys import SigningKey  # noqa: E402
-from ledger.notes import Signer as NoteSigner  # noqa: E402
+from ledger.format.keys import SigningKey  # noqa: E402
+from ledger.format.notes import Signer as NoteSigner  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
-from ledger.statements import SignedStatement  # noqa: E402
-from ledger.store import ledger_stream  # noqa: E402
+from ledger.format.statements import SignedStatement  # noqa: E402
+from ledger.log.store import ledger_stream  # noqa: E402
 from serving import fresh_database  # noqa: E402
 
 TARGET_RATIO = 0.5

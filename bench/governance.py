@@ -26,10 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import ledger.demo as demo  # noqa: E402
-from ledger.application import LedgerApplication, replay  # noqa: E402
+import ledger.demo.build as demo  # noqa: E402
+from ledger.domain import replay  # noqa: E402
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
-from ledger.state import LedgerState  # noqa: E402
+from ledger.domain.state import LedgerState  # noqa: E402
 from projections import governance, queries  # noqa: E402
 from projections.governance_flags import _entries  # noqa: E402
 from projections.view import open_view  # noqa: E402

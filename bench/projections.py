@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from append import fresh_database  # noqa: E402
 
-from ledger.application import LedgerApplication  # noqa: E402
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.client import posting  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
-from ledger.statements import Entry  # noqa: E402
-from ledger.store import decode_stored  # noqa: E402
+from ledger.format.statements import Entry  # noqa: E402
+from ledger.log.store import decode_stored  # noqa: E402
 from projections import queries  # noqa: E402
 from projections.apply import ENTRY_TOPICS  # noqa: E402
 from projections.paging import TransactionFilters  # noqa: E402

@@ -1,4 +1,4 @@
-"""Merkle append and proof cost: ledger.merkle against pymerkle, in one run.
+"""Merkle append and proof cost: ledger.format.merkle against pymerkle, in one run.
 
 1. In memory, N leaves: ``CompactRange`` + a dict of perfect nodes
    (``merkle.MemoryNodes``) against ``pymerkle.InmemoryTree`` (sha256, RFC 9162
@@ -9,7 +9,7 @@
 2. Memory while serving: RSS and tracemalloc before/after serving the proofs
    again, to show serving keeps nothing (ours) or fills caches (pymerkle).
 3. Through a real SQLite ledger store (``--store-size`` signed entries):
-   ``ledger.proofs`` answers with one batched node query per proof; the
+   ``ledger.log.proofs`` answers with one batched node query per proof; the
    in-memory proof time at the same size is the baseline.
 
     python bench/proofs.py                # N = 100,000, store 2,000 entries
@@ -35,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pymerkle  # noqa: E402
 
-from ledger import merkle, proofs  # noqa: E402
-from ledger.application import LedgerApplication  # noqa: E402
+from ledger.format import merkle  # noqa: E402
+
+from ledger.log import proofs
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.client import posting  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
 
@@ -94,7 +96,7 @@ def build(size: int, seed: int) -> tuple[merkle.MemoryNodes, pymerkle.InmemoryTr
         tree.append_entry(d)
     theirs = (time.perf_counter() - start) / size
     theirs_rss = rss_bytes() - rss
-    assert tree.get_root(size) == nodes.frontier.root(), "pymerkle and ledger.merkle disagree"
+    assert tree.get_root(size) == nodes.frontier.root(), "pymerkle and ledger.format.merkle disagree"
     append = {"ours_us_per_leaf": round(ours * 1e6, 2), "pymerkle_us_per_leaf":
               round(theirs * 1e6, 2), "ratio": round(ours / theirs, 3),
               "tree_rss_mib": {"ours": round(ours_rss / 2**20, 1),

@@ -43,7 +43,7 @@ sys.path.append(str(HERE))
 from serving import (fresh_database, generate_load, open_books, percentiles,  # noqa: E402
                      request_bytes, server)
 
-from ledger.application import LedgerApplication  # noqa: E402
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.client import posting  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
 

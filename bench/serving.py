@@ -61,8 +61,8 @@ def open_books(app: Any, settings: Any, slug: str) -> Any:
     """Genesis (with a log key the server keeps), an agent, three funds and four
     accounts; returns the agent's Signer."""
     from ledger.client import Signer
-    from ledger.keys import SigningKey
-    from ledger.logkeys import new_log_key
+    from ledger.format.keys import SigningKey
+    from ledger.keystore.log_keys import new_log_key
 
     admin = Signer(SigningKey.generate("admin"), slug)
     agent = Signer(SigningKey.generate("agent"), slug)

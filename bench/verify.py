@@ -24,15 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ledger import merkle  # noqa: E402
-from ledger.checkpoints import Checkpoint, sign_checkpoint  # noqa: E402
+from ledger.format import merkle  # noqa: E402
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint  # noqa: E402
 from ledger.client import Signer, posting  # noqa: E402
-from ledger.keys import SigningKey  # noqa: E402
-from ledger.notes import Signer as NoteSigner  # noqa: E402
-from ledger.statements import ZERO_HASH, Entry, format_time  # noqa: E402
-from ledger.verify import _pool, verify_entries  # noqa: E402
-from ledger.verify_leaf import parse_leaf  # noqa: E402
-from ledger.verify_worker import signature_ok  # noqa: E402
+from ledger.format.keys import SigningKey  # noqa: E402
+from ledger.format.notes import Signer as NoteSigner  # noqa: E402
+from ledger.format.statements import ZERO_HASH, Entry, format_time  # noqa: E402
+from ledger.verify.run import _pool, verify_entries  # noqa: E402
+from ledger.verify.leaf import parse_leaf  # noqa: E402
+from ledger.verify.worker import signature_ok  # noqa: E402
 
 TARGET = 0.7
 WORKERS = 2
@@ -71,7 +71,7 @@ def read_bundle(directory: Path) -> tuple[list[bytes], str]:
 def triples_of(leaves: list[bytes]) -> list[tuple[bytes, bytes, bytes]]:
     """(public key, message, sig) of every entry, keys resolved from the registrations."""
     keys: dict[str, bytes] = {}
-    from ledger.verify_worker import declared_keys
+    from ledger.verify.worker import declared_keys
     found = []
     for leaf in leaves:
         facts, message, sig = parse_leaf(leaf)

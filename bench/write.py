@@ -38,7 +38,7 @@ sys.path.append(str(HERE))
 from serving import (fresh_database, generate_load, http_get, open_books,  # noqa: E402
                      percentiles, request_bytes, server)
 
-from ledger.application import LedgerApplication  # noqa: E402
+from ledger.log.application import LedgerApplication  # noqa: E402
 from ledger.client import posting  # noqa: E402
 from ledger.settings import Settings  # noqa: E402
 
@@ -105,7 +105,7 @@ def run_phase(url: str, data_dir: Path, slug: str, bodies: list[bytes], clients:
 def in_process(settings: Settings, slug: str, count: int) -> dict:
     """Where the time goes: the same statements through ``submit_many`` in this
     process, no HTTP, at the batch size the server reached and at the largest."""
-    from ledger.statements import SignedStatement
+    from ledger.format.statements import SignedStatement
 
     bodies = prepare(settings, slug, count)
     statements = [SignedStatement.from_json(json.loads(body)) for body in bodies]
@@ -124,7 +124,7 @@ def in_process(settings: Settings, slug: str, count: int) -> dict:
 
 
 def verify(settings: Settings, slugs: list[str]) -> dict:
-    from ledger.verify import verify_ledger
+    from ledger.verify.run import verify_ledger
 
     app = LedgerApplication(settings)
     try:

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from ledger.domain.journal import mirrored
-from ledger.keys import SigningKey
-from ledger.statements import SignedStatement, Statement
+from ledger.format.keys import SigningKey
+from ledger.format.statements import SignedStatement, Statement
 
 
 def posting(account: str, fund: str, side: str, amount: int, **extra: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import platformdirs
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.errors import LedgerError
 
 APP_NAME = "sunledger"

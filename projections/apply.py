@@ -14,8 +14,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from ledger.errors import LedgerError
-from ledger.statements import ZERO_HASH, Entry
-from ledger.store import EntryRecorded, LedgerOpened, decode_stored, ledger_stream
+from ledger.format.statements import ZERO_HASH, Entry
+from ledger.log.store import EntryRecorded, LedgerOpened, decode_stored, ledger_stream, topics_of
 from projections.handlers import HANDLERS
 from projections.handlers.common import add_finding, signer_role
 
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from projections.view import Tx
 
 # The topics that carry entries; every other topic (nonce claims, checkpoints) is skipped.
-ENTRY_TOPICS = tuple(f"{cls.__module__}:{cls.__qualname__}" for cls in (LedgerOpened,
-                                                                        EntryRecorded))
+ENTRY_TOPICS = tuple(topics_of(LedgerOpened, EntryRecorded))
 # What a handler raises on a body it cannot read (the log was checked when written,
 # so these mean a damaged log or a handler bug; both are findings, not outages).
 BODY_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, AttributeError, LedgerError)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 from ledger.errors import FormatError, NotFound
-from ledger.statements import parse_time, utc_now
+from ledger.format.statements import parse_time, utc_now
 from projections.paging import check_seq, check_text, require_ledger
 from projections.rows import natural
 from projections.view import FinanceView, Tx

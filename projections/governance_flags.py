@@ -1,6 +1,6 @@
 """Red flags for auditors (巡察), each with the entries it rests on.
 
-Decision: red flags are computed by ``ledger.redflags.red_flags`` over the
+Decision: red flags are computed by ``ledger.domain.redflags.red_flags`` over the
 log's entries and cached per (application, ledger) for the log size they
 were computed at, not kept in a view table. The patterns (split payments in a
 sliding window under the policy then in force, the same key on both sides of
@@ -22,10 +22,10 @@ import weakref
 from collections import Counter
 from typing import Any
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.errors import LedgerNotFound
-from ledger.redflags import red_flags as find_red_flags
-from ledger.statements import Entry
+from ledger.domain.redflags import red_flags as find_red_flags
+from ledger.format.statements import Entry
 
 READ_PAGE = 1000
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.errors import FormatError, LedgerNotFound
 
 if TYPE_CHECKING:

@@ -130,7 +130,7 @@ def rebuild(app: Application) -> int:
 
 def run(settings: Settings, stop: threading.Event) -> None:
     """``sunledger project``: a worker process that keeps the views current."""
-    from ledger.application import LedgerApplication
+    from ledger.log.application import LedgerApplication
 
     app = LedgerApplication(settings)
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.client import Signer, posting
-from ledger.keys import SigningKey
-from ledger.notes import Signer as NoteSigner
+from ledger.format.keys import SigningKey
+from ledger.format.notes import Signer as NoteSigner
 
 FUNDS = [
     ("general", "一般资金", "General fund", False),

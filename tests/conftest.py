@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
 from tests.community import Community
 

@@ -7,7 +7,7 @@ disclosures, and residents' questions with how long each took.
 
 Anyone may ask a question (``POST /v1/ledgers/{ledger}/questions``) without
 signing in: the server signs ``question.asked`` with the ledger's intake key
-(``ledger.intakekeys``: a key file under the data dir, made on first use,
+(``ledger.keystore.intake_keys``: a key file under the data dir, made on first use,
 registered by the ledger's admin with ``sunledger intake-key LEDGER``). Asking
 has its own, stricter limit per client: ``SUNLEDGER_QUESTIONS_PER_HOUR``
 (default 6; 0 turns it off), a bucket that refills over the hour. A contact
@@ -37,13 +37,14 @@ from api.auth import signed_in
 from api.deps import SEQ_MAX, Committer, LedgerApp, View, existing_ledger, json_body
 from api.groupcommit import GroupCommitter
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
-from ledger import intakekeys, policy
-from ledger.application import LedgerApplication
+from ledger.domain import policy
+from ledger.keystore import intake_keys
+from ledger.log.application import LedgerApplication
 from ledger.client import Signer
 from ledger.domain import fields
 from ledger.errors import FormatError
-from ledger.keys import SigningKey
-from ledger.statements import SLUG_RE
+from ledger.format.keys import SigningKey
+from ledger.format.statements import SLUG_RE
 from projections import governance
 
 QUESTIONS_PER_HOUR_DEFAULT = 6
@@ -163,8 +164,8 @@ def _registered_intake_key(request: Request, app: LedgerApplication,
                            ledger: str) -> SigningKey:
     """The server's intake key for ``ledger`` (made on first use), which the ledger's
     admin must have registered (503 ``intake-not-registered`` until then)."""
-    key, _ = intakekeys.load_or_create_intake_key(request.app.state.settings, ledger)
-    intakekeys.require_registered(app.state(ledger), key)
+    key, _ = intake_keys.load_or_create_intake_key(request.app.state.settings, ledger)
+    intake_keys.require_registered(app.state(ledger), key)
     return key
 
 
@@ -193,7 +194,7 @@ async def submit_question(request: Request, app: LedgerApplication, committer: G
     statement_body, contact = question_body(body)
     key = await run_in_threadpool(_registered_intake_key, request, app, ledger)
     if contact:
-        statement_body["contact_hash"] = intakekeys.contact_hash(key, ledger, contact)
+        statement_body["contact_hash"] = intake_keys.contact_hash(key, ledger, contact)
     receipt = await committer.submit_async(Signer(key, ledger).sign("question.asked",
                                                                     statement_body))
     entry = receipt.entry

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import SEQ_MAX, Ledger, Reader
-from ledger import proofs
+from ledger.log import proofs
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
 

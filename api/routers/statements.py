@@ -15,10 +15,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import BatchBody, Committer, LedgerApp, SlugPath, StatementBody
-from ledger import policy
-from ledger.application import Receipt
+from ledger.domain import policy
+from ledger.log.application import Receipt
 from ledger.errors import FormatError, WrongLedger
-from ledger.statements import SignedStatement
+from ledger.format.statements import SignedStatement
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["statements"])
 

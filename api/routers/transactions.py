@@ -18,8 +18,8 @@ from api.csv import CSV_RESPONSES, csv_pages
 from api.deps import (PRINTABLE_PATTERN, SEQ_MAX, Checkpoints, Cursor, DateText, Format, Limit,
                       Reader, Text, View, ViewLedger, answer)
 from api.limits import public_rate
-from ledger import proofs
-from ledger.cjson import INT_MAX
+from ledger.log import proofs
+from ledger.format.cjson import INT_MAX
 from projections import queries
 from projections.paging import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, TransactionFilters
 

@@ -23,11 +23,11 @@ from fastapi.templating import Jinja2Templates
 from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.labels import label
 from api.limits import public_rate
-from ledger.checkpointing import CheckpointLog
-from ledger.checkpoints import Checkpoint
+from ledger.log.checkpointing import CheckpointLog
+from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
-from ledger.money import format_amount
-from ledger.notes import split_note
+from ledger.format.money import format_amount
+from ledger.format.notes import split_note
 from projections import queries
 from projections.view import FinanceView, open_view
 
@@ -45,7 +45,7 @@ PAGE = {"response_class": HTMLResponse, "dependencies": [Depends(public_rate)]}
 
 
 def yuan(minor: int | None, currency: str = "CNY") -> str:
-    """Integer fen -> "1,234.56" (integer arithmetic in ledger.money, never floats)."""
+    """Integer fen -> "1,234.56" (integer arithmetic in ledger.format.money, never floats)."""
     return "—" if minor is None else format_amount(minor, currency)
 
 

@@ -25,7 +25,7 @@ from api.deps import SEQ_MAX, Committer, LedgerApp, read_body
 from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
 from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain.questions import ABOUT_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
 from projections import governance, queries

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, UnknownFund
-from ledger.state import Account, Fund, LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import Account, Fund, LedgerState
+from ledger.format.statements import Entry
 
 ACCOUNT_CLASSES = frozenset({"asset", "liability", "net_assets", "income", "expense"})
 MONEY_KINDS = frozenset({"cash", "bank"})

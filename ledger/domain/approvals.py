@@ -16,15 +16,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ledger import money, policy
+from ledger.domain import policy
+
+from ledger.format import money
 from ledger.domain import fields
 from ledger.domain.journal import apply_money, check_money_accounts
 from ledger.domain.records import PendingEntry, Policy, current_policy
 from ledger.domain.types import Context, statement_type
 from ledger.errors import (ApprovalRequired, DomainError, FormatError, NotFound, OutOfOrder,
                            PolicyError, SameKey)
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 POLICY_FIELDS = {"approval_threshold", "major_threshold", "notice_days_min"}
 POLICY_OPTIONAL = {"approvers", "split_window_days", "round_cash_limit", "resolution", "memo"}

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Asset
 from ledger.domain.types import Context, statement_type
 from ledger.errors import (DomainError, FormatError, NotFound, OutOfOrder, UnknownAccount,
                            UnknownFund)
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 ASSET_KINDS = frozenset({"shop", "room", "building", "land", "equipment", "vehicle", "other"})
 ASSET_DOCUMENT_KINDS = frozenset({"deed", "certificate", "photo", "contract", "appraisal",

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Catalogue, Disclosure, Flow
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, UnknownFund
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 FREQUENCIES = frozenset({"monthly", "quarterly", "yearly", "per_project", "per_event"})
 PERIODIC_ITEMS = frozenset({"fund_flows", "livelihood_funds"})

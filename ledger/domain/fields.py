@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.errors import FormatError
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")

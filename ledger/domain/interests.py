@@ -1,20 +1,20 @@
 """The conflict-of-interest register (利益冲突登记): ties between committee
 members and outside parties (relatives, businesses). Declaring a tie blocks
-nothing by itself; auditors' red flags (ledger/redflags.py) match awards of
+nothing by itself; auditors' red flags (ledger/domain/redflags.py) match awards of
 asset trades against it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.assets import party
 from ledger.domain.records import Interest
 from ledger.domain.types import Context, statement_type
 from ledger.errors import FormatError, NotFound, OutOfOrder
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 RELATIONS = frozenset({"spouse", "relative", "business", "employer", "other"})
 SEQ_MAX = 2**53 - 1

@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ledger import money, policy
+from ledger.domain import policy
+
+from ledger.format import money
 from ledger.domain import fields
 from ledger.domain.types import Context, statement_type
 from ledger.domain.records import Flow, PendingEntry, Posting, current_policy
 from ledger.errors import (AlreadyReversed, ApprovalRequired, DisclosureRequired, DomainError,
                            FormatError, InsufficientFunds, NotFound, OutOfOrder, UnbalancedEntry,
                            UnknownAccount, UnknownFund)
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 SIDES = {"debit": 1, "credit": -1}
 COUNTERPARTY_KINDS = frozenset({"organisation", "person"})

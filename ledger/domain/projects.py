@@ -4,13 +4,13 @@ per project, and auditors flag payments dated outside the project's period."""
 
 from __future__ import annotations
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Project
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, UnknownFund
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 
 @statement_type("project.registered")

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.assets import documents
 from ledger.domain.records import Question
 from ledger.domain.types import Context, statement_type
 from ledger.errors import FormatError, NotFound, OutOfOrder
-from ledger.state import LedgerState
-from ledger.statements import Entry, parse_time
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry, parse_time
 
 ABOUT_KINDS = frozenset({"entry", "trade", "disclosure"})
 SEQ_MAX = 2**53 - 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 
 Posting = tuple[str, str, str, int]  # (account, fund, currency, signed minor units)
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger import money, policy
+from ledger.domain import policy
+
+from ledger.format import money
 from ledger.domain import fields
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError
-from ledger.keys import PublicKey
-from ledger.notes import Verifier
-from ledger.state import KeyRecord, LedgerState
-from ledger.statements import Entry
+from ledger.format.keys import PublicKey
+from ledger.format.notes import Verifier
+from ledger.domain.state import KeyRecord, LedgerState
+from ledger.format.statements import Entry
 
 
 def _roles(value: Any) -> frozenset[str]:

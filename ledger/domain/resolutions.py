@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Disclosure, Resolution, current_policy
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 MATTER_KINDS = frozenset({"entry", "trade", "policy", "other"})
 VOTES = ("votes_for", "votes_against", "votes_abstain")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ledger import money
+from ledger.format import money
 from ledger.domain.disclosures import period_months
 from ledger.domain.journal import signed_postings
 from ledger.domain.records import Flow
-from ledger.state import LedgerState
-from ledger.statements import Entry
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 
 FLOW_TYPES = ("entry.posted", "entry.reversed")
 

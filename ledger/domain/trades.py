@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ledger import money, policy
+from ledger.domain import policy
+
+from ledger.format import money
 from ledger.domain import fields
 from ledger.domain.assets import asset_of, documents, party
 from ledger.domain.journal import SIDES
@@ -29,8 +31,8 @@ from ledger.domain.records import Bid, Disclosure, Trade, current_policy, same_p
 from ledger.domain.types import Context, statement_type
 from ledger.errors import (ApprovalRequired, AwardNeedsReason, DisclosureRequired, DomainError,
                            FormatError, NoticeClosed, NoticePeriodOpen, NotFound, OutOfOrder)
-from ledger.state import LedgerState
-from ledger.statements import Entry, format_time, parse_time
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry, format_time, parse_time
 
 METHODS = frozenset({"lease", "sale", "transfer"})
 SEQ_MAX = 2**53 - 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from ledger.state import LedgerState
-from ledger.statements import Entry, SignedStatement
+from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry, SignedStatement
 
 
 class EntryReader(Protocol):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from ledger.statements import Entry
+from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
     from projections.view import Tx

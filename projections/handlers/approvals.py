@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ledger.statements import Entry
+from ledger.format.statements import Entry
 from projections.handlers import handles
 from projections.handlers.common import detail_json
 from projections.handlers.journal import move

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ledger import policy
-from ledger.statements import Entry
+from ledger.domain import policy
+from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
     from projections.view import Tx

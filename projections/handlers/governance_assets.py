@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ledger.statements import Entry, format_time, parse_time
+from ledger.format.statements import Entry, format_time, parse_time
 from projections.handlers import handles
 from projections.handlers.governance_common import add_step, party_row, require, seq_of
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ledger.statements import Entry
+from ledger.format.statements import Entry
 from projections.handlers.common import detail_json, public_name, signer_role
 
 if TYPE_CHECKING:

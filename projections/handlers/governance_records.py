@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain.resolutions import passed
-from ledger.statements import Entry
+from ledger.format.statements import Entry
 from projections.handlers import handles
 from projections.handlers.common import detail_json, signer_role
 from projections.handlers.governance_assets import trade_resolved, update_trade

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
-from ledger.statements import Entry
+from ledger.format.statements import Entry
 from projections.handlers import handles
 from projections.handlers.common import (account, add_finding, approval_level, detail_json,
                                          ledger_currency, public_name, signer_role)

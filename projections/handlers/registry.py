@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ledger.keys import PublicKey
-from ledger.statements import Entry
+from ledger.format.keys import PublicKey
+from ledger.format.statements import Entry
 from projections.handlers import handles
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from api.app import ApiOptions, create_app
-from ledger.checkpointing import CheckpointLog
+from ledger.log.checkpointing import CheckpointLog
 from ledger.client import Signer
-from ledger.keys import SigningKey
+from ledger.format.keys import SigningKey
 from projections.worker import catch_up
 from tests.api.support import keep_log_key, running
 from tests.community import Community

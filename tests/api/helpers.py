@@ -7,7 +7,7 @@ import io
 
 from api.errors import PROBLEM_BASE
 from ledger.client import Signer
-from ledger.tokens import issue_token
+from ledger.log.tokens import issue_token
 
 PROBLEM = "application/problem+json"
 

@@ -12,11 +12,11 @@ import uvicorn
 from eventsourcing.sqlite import SQLiteDatastore
 from fastapi import FastAPI
 
-from ledger.application import LedgerApplication
-from ledger.checkpointstore import CheckpointStore, checkpoint_stream, index_stream
-from ledger.logkeys import log_key_path
+from ledger.log.application import LedgerApplication
+from ledger.log.checkpoint_store import CheckpointStore, checkpoint_stream, index_stream
+from ledger.keystore.log_keys import log_key_path
 from ledger.settings import Settings
-from ledger.store import ledger_stream
+from ledger.log.store import ledger_stream
 from tests.community import Community
 
 

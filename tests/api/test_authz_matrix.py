@@ -12,7 +12,7 @@ import pytest
 
 from api.auth import AUDIT_ROLES
 from ledger.client import Signer, posting
-from ledger.keys import SigningKey
+from ledger.format.keys import SigningKey
 from tests.api.helpers import assert_problem, bearer
 from tests.api.support import keep_log_key
 from tests.community import STREET_OFFICE, Community

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from api.groupcommit import GroupCommitter
-from ledger import proofs
-from ledger.application import Receipt
+from ledger.log import proofs
+from ledger.log.application import Receipt
 from ledger.client import Signer, posting
 from ledger.errors import LedgerError
-from ledger.keys import SigningKey
-from ledger.verify import verify_ledger
+from ledger.format.keys import SigningKey
+from ledger.verify.run import verify_ledger
 from tests.community import STREET_OFFICE, Community
 
 

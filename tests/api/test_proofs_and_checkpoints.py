@@ -1,5 +1,5 @@
 """Reading the log over real HTTP: entries, checkpoints, and proofs that a client
-verifies with ledger.merkle against the signed checkpoint root."""
+verifies with ledger.format.merkle against the signed checkpoint root."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import base64
 
 import pytest
 
-from ledger import merkle
-from ledger.checkpoints import verify_checkpoint
+from ledger.format import merkle
+from ledger.format.checkpoints import verify_checkpoint
 from tests.api.test_statements import assert_problem, grant, leaves
 
 
@@ -128,8 +128,8 @@ def test_health_answers_ok_and_an_unknown_path_is_a_problem(http):
 
 def test_a_witness_cosignature_is_posted_checked_and_served_with_the_checkpoint(
         http, town, checkpoints):
-    from ledger.notes import SignatureLine, cosign, parse_signature_line, split_note
-    from ledger.witness import new_witness_signer
+    from ledger.format.notes import SignatureLine, cosign, parse_signature_line, split_note
+    from ledger.witness.cosigner import new_witness_signer
 
     witness = new_witness_signer("witness.example/jiedao")
     body = split_note(checkpoints.issue(town.slug))[0]

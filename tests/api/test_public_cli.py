@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from ledger.cli import app as sunledger
-from ledger.keys import save_key
-from ledger.keyring import key_path
+from ledger.cli.main import app as sunledger
+from ledger.format.keys import save_key
+from ledger.keystore.keyring import key_path
 from projections.view import open_view
 from tests.api.helpers import assert_problem
 

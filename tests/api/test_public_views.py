@@ -9,9 +9,9 @@ import hashlib
 
 import pytest
 
-from ledger import merkle
+from ledger.format import merkle
 from ledger.errors import FormatError
-from ledger.checkpoints import verify_checkpoint
+from ledger.format.checkpoints import verify_checkpoint
 from projections import queries
 from projections.paging import TransactionFilters
 from projections.view import open_view

@@ -8,7 +8,7 @@ import json
 
 from api.errors import PROBLEM_BASE
 from ledger.client import posting
-from ledger.statements import entry_hash
+from ledger.format.statements import entry_hash
 from tests.community import STREET_OFFICE
 
 PROBLEM = "application/problem+json"
@@ -92,7 +92,7 @@ def test_a_statement_changed_after_signing_is_refused(http, town):
 
 def test_an_unregistered_key_is_403(http, town):
     from ledger.client import Signer
-    from ledger.keys import SigningKey
+    from ledger.format.keys import SigningKey
 
     stranger = Signer(SigningKey.generate(), town.slug)
     lines = [posting("1002", "general", "debit", 1), posting("4001", "general", "credit", 1)]

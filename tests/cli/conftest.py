@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from ledger.application import LedgerApplication
-from ledger.cli import app as sunledger
+from ledger.log.application import LedgerApplication
+from ledger.cli.main import app as sunledger
 from ledger.settings import Settings
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ledger.application import LedgerApplication
-from ledger.demo import FUNDS, SETUP_COUNT
-from ledger.demo_year import plan_year
+from ledger.log.application import LedgerApplication
+from ledger.demo.build import FUNDS, SETUP_COUNT
+from ledger.demo.year import plan_year
 
 
 def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):

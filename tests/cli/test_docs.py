@@ -1,5 +1,5 @@
 """docs/statement-types.md mirrors the role table and the rules: every type has a
-section, its signing roles are exactly ledger.policy.SIGNING_ROLES, and every
+section, its signing roles are exactly ledger.domain.policy.SIGNING_ROLES, and every
 example body uses only the fields its table lists (and all the required ones)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import ledger.domain  # noqa: F401  (registers every statement type)
-from ledger import policy
+from ledger.domain import policy
 from ledger.domain.types import STATEMENT_TYPES
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "statement-types.md").read_text("utf-8")

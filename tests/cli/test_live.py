@@ -6,7 +6,7 @@ from __future__ import annotations
 import stat
 
 from api.app import create_app
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from tests.api.support import running
 from tests.cli.test_round_trip import grant
 

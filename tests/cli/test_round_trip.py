@@ -6,8 +6,8 @@ import hashlib
 import re
 import stat
 
-from ledger.application import LedgerApplication
-from ledger.keys import load_key
+from ledger.log.application import LedgerApplication
+from ledger.format.keys import load_key
 from tests.cli.conftest import write
 
 SPEND_YAML = """\

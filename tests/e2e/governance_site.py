@@ -1,4 +1,4 @@
-"""The demo community's governance (``ledger.demo_governance``: a shop leased through
+"""The demo community's governance (``ledger.demo.governance``: a shop leased through
 the whole public procedure, disclosures, questions), served by a real uvicorn for
 the browser tests of the trades, disclosures and questions pages.
 
@@ -18,8 +18,8 @@ from typing import Any, Iterator
 
 from api.app import ApiOptions, create_app
 from api.routers.governance import question_buckets
-from ledger.application import LedgerApplication
-from ledger.demo import ENTRIES_MIN, build_demo
+from ledger.log.application import LedgerApplication
+from ledger.demo.build import ENTRIES_MIN, build_demo
 from ledger.settings import Settings
 from projections.worker import catch_up
 from tests.api.support import running

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from api.app import ApiOptions, create_app
 from api.routers.web import current_year
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.client import posting
 from ledger.settings import Settings
 from projections.worker import catch_up

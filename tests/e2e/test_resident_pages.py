@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ledger import proofs
+from ledger.log import proofs
 from tests.e2e.site import (ACTIVITY_BUDGET, ACTIVITY_GRANT, CASH_WITHDRAWAL, GENERAL_GRANT,
                             LATE_SPEND, RECEIPT_SHA256, SMALL_SPENDS, SUBSIDY, SUPPLIES)
 

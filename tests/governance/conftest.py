@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from tests.governance.town import Clock, Town
 
 

@@ -67,8 +67,8 @@ def test_a_resident_can_rerender_the_sheet_and_get_the_signed_hash(town):
         "livelihood_funds", "2026-04-01", sheet.sha256, period="2026-Q1", fund="activity",
         totals=sheet.totals_body()))
     # Later, from the log alone: replay the first `size` entries and render again.
-    from ledger.application import replay
-    from ledger.state import LedgerState
+    from ledger.domain import replay
+    from ledger.domain.state import LedgerState
     entries = town.entries()[:size]
     state = LedgerState(town.slug)
     for entry in entries:

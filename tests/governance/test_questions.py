@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ledger.domain import questions
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, PolicyError
-from ledger.keys import SigningKey
+from ledger.format.keys import SigningKey
 from tests.governance.town import YUAN
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ledger.client import posting
 from ledger.errors import NotFound, OutOfOrder, PolicyError
-from ledger.redflags import red_flags
+from ledger.domain.redflags import red_flags
 from tests.governance.town import YUAN, bidder, sha
 
 PAINTER = {"kind": "organisation", "name": "彩虹油漆店"}

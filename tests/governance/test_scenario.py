@@ -4,12 +4,12 @@ the cashier's confirmation, with the disclosures each produces."""
 
 from __future__ import annotations
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.domain import questions
 from ledger.domain.assets import book_value_differences
 from ledger.domain.sheets import period_sheet, resolution_sheet, trade_sheet
 from ledger.errors import (ApprovalRequired, DisclosureRequired, NoticeClosed, NoticePeriodOpen)
-from ledger.state import MAP_FIELDS
+from ledger.domain.state import MAP_FIELDS
 from tests.governance.town import YUAN, bidder, sha
 
 WANG = bidder("王小明", "110101198001010011")

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.client import Signer, posting
 from ledger.domain.disclosures import STANDARD_CATALOGUE
-from ledger.keys import SigningKey
-from ledger.state import MAP_FIELDS
-from ledger.statements import SignedStatement, utc_now
+from ledger.format.keys import SigningKey
+from ledger.domain.state import MAP_FIELDS
+from ledger.format.statements import SignedStatement, utc_now
 from tests.community import Community
 
 YUAN = 100

@@ -10,8 +10,8 @@ import pytest
 
 from api.app import ApiOptions, create_app
 from api.routers.governance import question_buckets
-from ledger import intakekeys
-from ledger.application import LedgerApplication
+from ledger.keystore import intake_keys
+from ledger.log.application import LedgerApplication
 from tests.api.support import keep_log_key, running
 from tests.governance.town import Clock, Town
 from tests.governance_api.steps import Steps
@@ -41,8 +41,8 @@ def town(app, clock, settings) -> Town:
 def intake(town, settings):
     """The server's own intake key, registered by the ledger's admin (what
     `sunledger intake-key LEDGER` does)."""
-    key, _ = intakekeys.load_or_create_intake_key(settings, town.slug)
-    town.submit(town.admin.register_key(key, ["intake"], intakekeys.REGISTERED_LABEL))
+    key, _ = intake_keys.load_or_create_intake_key(settings, town.slug)
+    town.submit(town.admin.register_key(key, ["intake"], intake_keys.REGISTERED_LABEL))
     return key
 
 

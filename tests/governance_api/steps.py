@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from ledger.statements import SignedStatement
+from ledger.format.statements import SignedStatement
 from projections.worker import catch_up
 from tests.api.helpers import assert_problem
 from tests.governance.town import Town

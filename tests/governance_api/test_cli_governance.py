@@ -14,9 +14,11 @@ from functools import partial
 import pytest
 from typer.testing import CliRunner
 
-from ledger import cli_common, intakekeys
-from ledger.application import LedgerApplication
-from ledger.cli import app as sunledger
+from ledger.cli import common as cli_common
+
+from ledger.keystore import intake_keys
+from ledger.log.application import LedgerApplication
+from ledger.cli.main import app as sunledger
 from ledger.client import Signer
 
 HEX = hashlib.sha256(b"a document").hexdigest()
@@ -164,8 +166,8 @@ def test_the_intake_key_is_registered_once_and_questions_are_answered_from_the_c
     first = cli.ok("intake-key", slug)
     assert "registered" in first and "made at" in first
     assert "already registered" in cli.ok("intake-key", slug)
-    key, made = intakekeys.load_or_create_intake_key(cli.settings, slug)
-    assert not made and intakekeys.is_registered(cli.app.state(slug), key)
+    key, made = intake_keys.load_or_create_intake_key(cli.settings, slug)
+    assert not made and intake_keys.is_registered(cli.app.state(slug), key)
     question = cli.app.submit(Signer(key, slug).ask("entry", 1, "账本什么时候开的?")).seq
     cli.fails("out-of-order", "question", "close", slug, str(question))
     clock.advance(days=1)

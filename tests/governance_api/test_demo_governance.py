@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from ledger.demo import ENTRIES_MIN, build_demo, role_keys
-from ledger.demo_governance import GOVERNANCE_COUNT
-from ledger.statements import format_time, utc_now
+from ledger.demo.build import ENTRIES_MIN, build_demo, role_keys
+from ledger.demo.governance import GOVERNANCE_COUNT
+from ledger.format.statements import format_time, utc_now
 from projections.worker import catch_up
 from tests.api.helpers import assert_problem, bearer
 

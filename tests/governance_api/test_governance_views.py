@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from ledger.demo import ENTRIES_MIN, build_demo
+from ledger.demo.build import ENTRIES_MIN, build_demo
 from projections import governance, queries
 from projections.view import open_view
 from projections.worker import ProjectionPoller, catch_up

@@ -5,7 +5,7 @@ contact details never stored or shown, asking rate-limited per client."""
 from __future__ import annotations
 
 from api.routers.governance import question_buckets
-from ledger import intakekeys
+from ledger.keystore import intake_keys
 from tests.api.helpers import assert_problem
 from tests.governance.town import YUAN
 
@@ -32,7 +32,7 @@ def test_a_question_asked_without_sign_in_is_on_the_log_signed_by_the_intake_key
     entry = town.app.reader.entry(town.slug, answer["seq"])
     assert entry.statement.type == "question.asked" and entry.signed.signer == intake.key_id
     assert entry.statement.body["about"] == {"kind": "entry", "ref": payment}
-    assert entry.statement.body["contact_hash"] == intakekeys.contact_hash(intake, town.slug,
+    assert entry.statement.body["contact_hash"] == intake_keys.contact_hash(intake, town.slug,
                                                                            f" {PHONE} ")
     _, _, leaves = steps.log()
     assert not any(PHONE.encode() in leaf for leaf in leaves)

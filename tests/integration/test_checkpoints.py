@@ -8,14 +8,16 @@ from functools import partial
 
 import pytest
 
-from ledger import merkle, proofs
-from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointLog
-from ledger.checkpointstore import CheckpointStore
-from ledger.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
+from ledger.format import merkle
+
+from ledger.log import proofs
+from ledger.log.application import LedgerApplication
+from ledger.log.checkpointing import CheckpointLog
+from ledger.log.checkpoint_store import CheckpointStore
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError, UnknownKey
-from ledger.notes import cosign, open_note
-from ledger.witness import new_witness_signer
+from ledger.format.notes import cosign, open_note
+from ledger.witness.cosigner import new_witness_signer
 from tests.api.support import keep_log_key, rewrite_history
 from tests.community import Community
 

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ledger.application import LedgerApplication, Receipt
+from ledger.log.application import LedgerApplication, Receipt
 from ledger.client import posting
 from ledger.errors import Conflict, InsufficientFunds, ReplayedNonce, RevokedKey
-from ledger.statements import ZERO_HASH, SignedStatement
+from ledger.format.statements import ZERO_HASH, SignedStatement
 from tests.community import STREET_OFFICE
 
 THREADS_PER_INSTANCE = 3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import policy
-from ledger.application import LedgerApplication, Receipt
+from ledger.domain import policy
+from ledger.log.application import LedgerApplication, Receipt
 from ledger.client import posting
 from ledger.errors import (FormatError, InsufficientFunds, LedgerError, ReplayedNonce,
                            UnbalancedEntry, UnknownFund)

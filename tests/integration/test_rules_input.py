@@ -11,11 +11,11 @@ import json
 
 import pytest
 
-from ledger import cjson
+from ledger.format import cjson
 from ledger.client import posting
 from ledger.errors import FormatError
-from ledger.keys import b64encode
-from ledger.statements import SIGNING_CONTEXT, SignedStatement, Statement
+from ledger.format.keys import b64encode
+from ledger.format.statements import SIGNING_CONTEXT, SignedStatement, Statement
 from tests.community import STREET_OFFICE
 from tests.integration.unchanged import LogView, assert_refused
 
@@ -122,7 +122,7 @@ def test_an_impossible_or_misspelt_date_is_refused(community, date):
 
 
 def test_a_statement_over_the_size_limit_is_refused_and_changes_nothing(community, monkeypatch):
-    from ledger import policy
+    from ledger.domain import policy
     lines = [posting("1002", "general", "debit", 1, memo="m" * 400),
              posting("4001", "general", "credit", 1, memo="m" * 400)] * 32
     oversize = community.agent.post("2026-01-05", "grant", {"kind": "organisation", "name": "x"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import policy
-from ledger.cjson import INT_MAX
+from ledger.domain import policy
+from ledger.format.cjson import INT_MAX
 from ledger.client import posting
 from ledger.domain.journal import mirrored
 from ledger.errors import (AlreadyReversed, DomainError, FormatError, InsufficientFunds, NotFound,

@@ -10,8 +10,8 @@ from ledger.client import Signer, posting
 from ledger.errors import (ClockSkew, DomainError, FormatError, LedgerExists, LedgerNotFound,
                            PolicyError, ReplayedNonce, RevokedKey, SignatureError, UnknownKey,
                            WrongLedger)
-from ledger.keys import SigningKey, b64decode, b64encode
-from ledger.statements import SignedStatement, Statement, utc_now
+from ledger.format.keys import SigningKey, b64decode, b64encode
+from ledger.format.statements import SignedStatement, Statement, utc_now
 from tests.community import STREET_OFFICE, Community
 from tests.integration.unchanged import LogView, assert_refused
 

@@ -11,14 +11,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from ledger import merkle
-from ledger.bundle import export_bundle, verify_bundle, verify_url
-from ledger.checkpoints import Checkpoint, sign_checkpoint
+from ledger.format import merkle
+from ledger.verify.bundle import export_bundle, verify_bundle, verify_url
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint
 from ledger.errors import LedgerError
-from ledger.notes import Signer as NoteSigner
-from ledger.statements import Entry, Statement
-from ledger.store import ledger_stream
-from ledger.verify import Code, verify_ledger
+from ledger.format.notes import Signer as NoteSigner
+from ledger.format.statements import Entry, Statement
+from ledger.log.store import ledger_stream
+from ledger.verify.run import Code, verify_ledger
 from tests.community import Community
 
 GRANTS = 5  # on top of the community's 14 opening entries
@@ -72,7 +72,7 @@ class RawEvents:
     def insert(self, seq: int, leaf: bytes, nodes: list[str]) -> None:
         state = dict(self.state(seq - 1), leaf=leaf.decode("utf-8"), nodes=nodes)
         self.run(f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
-                 "VALUES (?, ?, ?, ?)", self.stream, seq + 1, "ledger.store:EntryRecorded",
+                 "VALUES (?, ?, ?, ?)", self.stream, seq + 1, "ledger.log.store:EntryRecorded",
                  json.dumps(state).encode())
 
     def delete_from(self, seq: int) -> None:
@@ -234,7 +234,7 @@ def test_a_bundle_of_a_tampered_ledger_fails_at_the_changed_seq(app, settings, t
 @pytest.fixture
 def served_demo(settings, app):
     from api.app import create_app
-    from ledger.demo import ENTRIES_MIN, build_demo
+    from ledger.demo.build import ENTRIES_MIN, build_demo
     from tests.api.support import running
 
     demo = build_demo(app, f"demo-{uuid.uuid4().hex[:8]}", entries=ENTRIES_MIN + 30)
@@ -247,7 +247,7 @@ def test_a_live_server_serving_the_demo_ledger_verifies_over_http(served_demo, a
     demo, api, url = served_demo
     older = tmp_path / "older.checkpoint"
     older.write_text(api.state.checkpoints.issue(demo.ledger), encoding="utf-8")
-    from ledger.demo import role_keys
+    from ledger.demo.build import role_keys
 
     app.submit(role_keys(app.settings, demo.ledger)["agent"].create_fund("extra", "追加", "Extra"))
     api.state.checkpoints.issue(demo.ledger)

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ledger import merkle
-from ledger.application import LedgerApplication
+from ledger.format import merkle
+from ledger.log.application import LedgerApplication
 from ledger.client import Signer
 from ledger.errors import RevokedKey
-from ledger.keys import SigningKey
+from ledger.format.keys import SigningKey
 from ledger.settings import Settings
-from ledger.statements import Entry, SignedStatement, parse_time
+from ledger.format.statements import Entry, SignedStatement, parse_time
 from tests.conftest import _admin_connection
 from tests.vectors import load_json, vector_path
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from ledger.application import LedgerApplication
+from ledger.log.application import LedgerApplication
 from ledger.errors import LedgerError
-from ledger.statements import SignedStatement
+from ledger.format.statements import SignedStatement
 
 
 @dataclass(frozen=True)

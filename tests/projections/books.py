@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ledger.client import Signer, posting
-from ledger.statements import Entry, SignedStatement, format_time
-from ledger.store import entry_event
+from ledger.format.statements import Entry, SignedStatement, format_time
+from ledger.log.store import entry_event
 from tests.community import ACCOUNTS, STREET_OFFICE, Community
 
 ACCOUNT_CLASS = {code: cls for code, _, _, cls, _ in ACCOUNTS}

@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timezone
 
 from ledger.client import posting
-from ledger.store import EntryRecorded, ledger_stream
+from ledger.log.store import EntryRecorded, ledger_stream
 from projections import queries
 from projections.apply import ENTRY_TOPICS
 from projections.view import open_view
@@ -213,7 +213,7 @@ def test_the_worker_process_loop_follows_the_store_until_stopped(community):
 
 
 def test_several_processes_opening_the_views_at_once_on_a_fresh_store_all_succeed(settings):
-    from ledger.application import LedgerApplication
+    from ledger.log.application import LedgerApplication
 
     apps = [LedgerApplication(settings) for _ in range(4)]
     barrier, errors = threading.Barrier(len(apps)), []
@@ -238,7 +238,7 @@ def test_several_processes_opening_the_views_at_once_on_a_fresh_store_all_succee
 
 
 def test_views_of_an_older_schema_are_dropped_and_rebuilt_from_the_log(books, view):
-    from ledger.application import LedgerApplication
+    from ledger.log.application import LedgerApplication
 
     want = view.dump()
     with view.writing() as tx:

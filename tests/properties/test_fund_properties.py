@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from ledger.application import LedgerApplication, Receipt
+from ledger.log.application import LedgerApplication, Receipt
 from ledger.client import posting
 from ledger.domain.journal import signed_postings
 from ledger.errors import LedgerError

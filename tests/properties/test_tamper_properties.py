@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from ledger.statements import Entry, Statement
-from ledger.verify import Code, verify_entries
-from ledger.verify_leaf import _fast_parse
+from ledger.format.statements import Entry, Statement
+from ledger.verify.run import Code, verify_entries
+from ledger.verify.leaf import _fast_parse
 from tests.unit.test_verify import MemoryLog
 
 LOG = MemoryLog.opened(slug="tamper", posts=6)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ledger import cjson
+from ledger.format import cjson
 from ledger.errors import FormatError
 
 INT_MAX = 2**53 - 1

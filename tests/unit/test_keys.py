@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from ledger.errors import FormatError
-from ledger.keys import PublicKey, SigningKey, b64decode, b64encode, key_id_of, load_key, save_key
+from ledger.format.keys import PublicKey, SigningKey, b64decode, b64encode, key_id_of, load_key, save_key
 from tests.vectors import load_json
 
 XINZHU = load_json("ledger-xinzhu.json")
@@ -117,7 +117,7 @@ def test_a_key_file_whose_public_key_does_not_match_its_seed_is_refused(tmp_path
 
 def test_a_log_key_is_kept_owner_only_and_never_replaced(tmp_path):
     from ledger.errors import LedgerError
-    from ledger.logkeys import load_log_key, log_key_path, new_log_key
+    from ledger.keystore.log_keys import load_log_key, log_key_path, new_log_key
     from ledger.settings import Settings
 
     settings = Settings(database_url="sqlite://", data_dir=tmp_path)

@@ -1,4 +1,4 @@
-"""ledger.merkle against the RFC 9162 vectors, a reference tree, and pymerkle."""
+"""ledger.format.merkle against the RFC 9162 vectors, a reference tree, and pymerkle."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.errors import FormatError, ProofError
-from ledger.merkle import (
+from ledger.format.merkle import (
     EMPTY_ROOT,
     CompactRange,
     MemoryNodes,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.cjson import INT_MAX
+from ledger.format.cjson import INT_MAX
 from ledger.errors import FormatError
-from ledger.money import Amount, format_amount, minor_digits, parse_amount
+from ledger.format.money import Amount, format_amount, minor_digits, parse_amount
 
 
 @pytest.mark.parametrize("text, fen", [

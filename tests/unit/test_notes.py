@@ -1,4 +1,4 @@
-"""ledger.notes and ledger.checkpoints against the C2SP vectors and the xinzhu log."""
+"""ledger.format.notes and ledger.format.checkpoints against the C2SP vectors and the xinzhu log."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from ledger.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.errors import CheckpointError, FormatError, SignatureError
-from ledger.notes import (
+from ledger.format.notes import (
     COSIGNATURE_V1,
     ED25519,
     SignatureLine,

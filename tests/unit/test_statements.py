@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ledger import cjson
+from ledger.format import cjson
 from ledger.errors import FormatError, SignatureError
-from ledger.keys import SigningKey, b64decode, b64encode
-from ledger.statements import (SIGNING_CONTEXT, ZERO_HASH, Entry, SignedStatement, Statement,
+from ledger.format.keys import SigningKey, b64decode, b64encode
+from ledger.format.statements import (SIGNING_CONTEXT, ZERO_HASH, Entry, SignedStatement, Statement,
                                entry_hash, format_time, parse_time)
 from tests.vectors import load_json, vector_path
 

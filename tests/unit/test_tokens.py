@@ -5,8 +5,8 @@ import time
 import pytest
 
 from ledger.errors import RevokedKey, UnknownKey
-from ledger.keys import SigningKey
-from ledger.tokens import TokenChecker, TokenError, issue_token
+from ledger.format.keys import SigningKey
+from ledger.log.tokens import TokenChecker, TokenError, issue_token
 
 
 def test_a_registered_agent_signs_in_with_its_own_key(community):

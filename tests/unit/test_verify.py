@@ -12,16 +12,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ledger import merkle
-from ledger.bundle import verify_bundle
-from ledger.checkpoints import Checkpoint, sign_checkpoint
+from ledger.format import merkle
+from ledger.verify.bundle import verify_bundle
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint
 from ledger.client import Signer, posting
 from ledger.errors import FormatError, LedgerError
-from ledger.keys import SigningKey
-from ledger.notes import Signer as NoteSigner
-from ledger.statements import ZERO_HASH, Entry, SignedStatement, format_time
-from ledger.verify import Code, verify_entries
-from ledger.verify_leaf import parse_leaf
+from ledger.format.keys import SigningKey
+from ledger.format.notes import Signer as NoteSigner
+from ledger.format.statements import ZERO_HASH, Entry, SignedStatement, format_time
+from ledger.verify.run import Code, verify_entries
+from ledger.verify.leaf import parse_leaf
 from tests.vectors import load_json, load_text, vector_path
 
 XINZHU = load_json("ledger-xinzhu.json")

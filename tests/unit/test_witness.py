@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from api.app import create_app
-from ledger.application import LedgerApplication
-from ledger.checkpointing import CheckpointLog
+from ledger.log.application import LedgerApplication
+from ledger.log.checkpointing import CheckpointLog
 from ledger.errors import SignatureError
-from ledger.notes import Signer, open_note
-from ledger.witness import SplitView, load_state, new_witness_signer, run_once
+from ledger.format.notes import Signer, open_note
+from ledger.witness.cosigner import SplitView, load_state, new_witness_signer, run_once
 from tests.api.support import keep_log_key, rewrite_history, running
 from tests.community import Community
 

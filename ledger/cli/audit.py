@@ -1,0 +1,156 @@
+"""Auditing and serving: `verify`, `export --bundle`, `checkpoint`, `serve`.
+
+The verifier, bundles, checkpoints and the API live in their own modules and
+are imported inside each command, so the rest of the CLI starts fast and
+keeps working while one of them is being changed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ledger.cli.common import LedgerArg, cli_of, err, out, progress_bar
+from ledger.errors import FormatError, LedgerNotFound
+from ledger.format.statements import SLUG_RE
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+    app.command("export")(export)
+    app.command("checkpoint")(checkpoint)
+    app.command("serve")(serve)
+
+
+def _text_or_file(value: str | None) -> str | None:
+    """A key or note given inline, or the path of a file that holds it."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else value.strip()
+
+
+def _print_report(report: Any, what: str) -> None:
+    findings = list(report.findings)
+    if findings:
+        table = Table(title=escape(f"findings for {what}"), title_justify="left")
+        table.add_column("seq", justify="right")
+        table.add_column("code", no_wrap=True)
+        table.add_column("message")
+        for finding in findings:
+            where = getattr(finding, "checkpoint_size", None)
+            seq = (str(finding.seq) if finding.seq is not None
+                   else f"checkpoint {where}" if where is not None else "-")
+            table.add_row(seq, Text(str(finding.code)), Text(str(finding.message)))
+        out().print(table)
+    size = getattr(report, "size", None)
+    counted = f" ({size} entries)" if size is not None else ""
+    if report.ok:
+        out().print(f"[bold green]OK[/bold green]: {escape(what)} verifies{counted}")
+        return
+    err().print(Text(f"error: {what} does not verify: {len(findings)} finding(s){counted}",
+                     style="bold red"), soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def verify(
+    ctx: typer.Context,
+    target: Annotated[Optional[str], typer.Argument(
+        metavar="LEDGER|DIR",
+        help="A ledger slug (checked in the store) or an audit bundle directory.")] = None,
+    url: Annotated[Optional[str], typer.Option(
+        "--url", help="Verify a live server instead, e.g. https://sunledger.example.")] = None,
+    ledger: Annotated[Optional[str], typer.Option(
+        "--ledger", help="The ledger to verify on --url.")] = None,
+    log_key: Annotated[Optional[str], typer.Option(
+        "--log-key", metavar="VKEY_OR_FILE",
+        help="The log's verifier key you trust (else the one in genesis).")] = None,
+    genesis_hash: Annotated[Optional[str], typer.Option(
+        "--genesis-hash", help="The genesis entry hash from the notice board, to pin.")] = None,
+    since: Annotated[Optional[Path], typer.Option(
+        "--since", exists=True, dir_okay=False, metavar="OLD_CHECKPOINT",
+        help="A checkpoint you kept earlier: the log must be consistent with it.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", help="Processes for signature checks. Default: one per core.")] = None,
+) -> None:
+    """Check a whole ledger, a bundle or a live server; print every finding by seq."""
+    from ledger.verify.bundle import verify_bundle, verify_url
+
+    pins = {"log_vkey": _text_or_file(log_key), "genesis_hash": genesis_hash}
+    if url:
+        if not ledger or target:
+            raise FormatError("--url needs --ledger LEDGER (and no LEDGER|DIR argument)")
+        what = f"{ledger} at {url}"
+        run = partial(verify_url, url, ledger, since=since, workers=workers, **pins)
+    elif target and Path(target).expanduser().is_dir():
+        what = f"bundle {target}"
+        run = partial(verify_bundle, Path(target).expanduser(), since=since, workers=workers,
+                      **pins)
+    elif target and SLUG_RE.fullmatch(target):
+        what = f"ledger {target}"
+        old_note = since.read_text(encoding="utf-8") if since else None
+        run = partial(_verify_store, cli_of(ctx), target, old_checkpoint_note=old_note,
+                      workers=workers, **pins)
+    elif target:
+        raise FormatError(f"{target!r} is neither a bundle directory nor a ledger slug")
+    else:
+        raise FormatError("give a LEDGER, a bundle DIR, or --url URL --ledger LEDGER")
+    with progress_bar("verifying") as progress:
+        report = run(progress=progress)
+    _print_report(report, what)
+
+
+def _verify_store(cli: Any, slug: str, **options: Any) -> Any:
+    from ledger.log.checkpointing import CheckpointLog
+    from ledger.verify.run import verify_ledger
+
+    if cli.app.reader.size(slug) == 0:  # one clear line, not an empty report
+        raise LedgerNotFound(f"ledger {slug!r} does not exist in {cli.settings.describe()}")
+    latest = CheckpointLog(cli.app).latest(slug)
+    return verify_ledger(cli.app, slug, checkpoint_note=latest, **options)
+
+
+def export(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    bundle: Annotated[Path, typer.Option(
+        "--bundle", metavar="DIR", file_okay=False,
+        help="Write entries.ndjson and checkpoint here, for offline audit.")],
+) -> None:
+    """Sign a checkpoint of the ledger now and write an audit bundle for it."""
+    from ledger.verify.bundle import export_bundle
+    from ledger.log.checkpointing import CheckpointLog
+
+    cli = cli_of(ctx)
+    note = CheckpointLog(cli.app).issue(ledger)
+    count = export_bundle(cli.app, ledger, bundle.expanduser(), note)
+    out().print(f"wrote {count} entries and their checkpoint to {escape(str(bundle))}")
+    out().print(f"check it with: sunledger verify {escape(str(bundle))}")
+
+
+def checkpoint(ctx: typer.Context, ledger: LedgerArg) -> None:
+    """Sign (or fetch, if already signed) the checkpoint of the ledger's current tree."""
+    from ledger.log.checkpointing import CheckpointLog
+
+    note = CheckpointLog(cli_of(ctx).app).issue(ledger)
+    out().print(Text(note), end="", soft_wrap=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the HTTP API and resident pages (uvicorn) on this machine's store."""
+    from api.app import serve as run_server
+
+    cli = cli_of(ctx)
+    err().print(f"serving {escape(cli.settings.describe())} on http://{host}:{port}/ "
+                "(Ctrl+C stops)")
+    run_server(cli.settings, host=host, port=port)

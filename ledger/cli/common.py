@@ -1,0 +1,179 @@
+"""What every `sunledger` command shares: settings, the application, consoles,
+key lookup, amounts, and the one place user errors become one red line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Callable, Iterator
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
+from typer.core import TyperGroup
+
+from ledger.format import money
+
+from ledger.keystore import keyring
+from ledger.log.application import LedgerApplication, Receipt
+from ledger.client import Signer
+from ledger.errors import LedgerError
+from ledger.settings import Settings
+
+LedgerArg = Annotated[str, typer.Argument(metavar="LEDGER",
+                                          help="The ledger's slug, e.g. xinzhu.")]
+WIDE_OUTPUT_COLUMNS = 160  # tables keep their rows whole when piped or captured
+
+
+def out() -> Console:
+    return _console(stderr=False)
+
+
+def err() -> Console:
+    return _console(stderr=True)
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    wide = None if (stream.isatty() or os.environ.get("COLUMNS")) else WIDE_OUTPUT_COLUMNS
+    return Console(stderr=stderr, width=wide, highlight=False, emoji=False)
+
+
+def one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def report_failure(reason: str) -> None:
+    """The single line a user sees when a command cannot do what was asked."""
+    err().print(Text(f"error: {one_line(reason)}", style="bold red"), soft_wrap=True)
+
+
+GLOBAL_OPTIONS = ("--db", "--data-dir")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Let ``--db`` and ``--data-dir`` follow the command too (``sunledger demo --db x``):
+    they are moved in front of it, where the root command reads them."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            front += args[index:index + 2]
+            index += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class LedgerGroup(TyperGroup):
+    """Turns expected failures anywhere below into one red line and exit code 1.
+
+    Programmer errors still raise (with a traceback) so that they get fixed.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_global_options(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        from eventsourcing.persistence import PersistenceError
+
+        try:
+            return super().invoke(ctx)
+        except LedgerError as error:
+            code = f" [{error.code}]" if error.code != LedgerError.code else ""
+            report_failure(f"{error}{code}")
+        except PersistenceError as error:
+            report_failure(f"database: {error}")
+        except UnicodeDecodeError:
+            report_failure("a file given is not UTF-8 text")
+        except OSError as error:
+            report_failure(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        raise typer.Exit(1)
+
+
+@dataclass
+class Cli:
+    """Per-invocation state: the settings, and the application made on first use."""
+
+    settings: Settings
+    _app: LedgerApplication | None = field(default=None, repr=False)
+
+    @property
+    def app(self) -> LedgerApplication:
+        if self._app is None:
+            self._app = LedgerApplication(self.settings)
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+    def signer(self, ledger: str, key: str) -> Signer:
+        return Signer(keyring.load_signing_key(self.settings, ledger, key), ledger)
+
+    def currency(self, ledger: str) -> str:
+        return self.app.state(ledger).currency
+
+
+def cli_of(ctx: typer.Context) -> Cli:
+    obj = ctx.find_object(Cli)
+    assert obj is not None, "the root callback sets up Cli"
+    return obj
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def amount_of(text: str, currency: str, what: str = "amount") -> int:
+    """A positive decimal string in minor units; floats never get this far."""
+    minor = money.parse_amount(text, currency)
+    if minor <= 0:
+        raise LedgerError(f"{what} must be more than zero, got {text!r}")
+    return minor
+
+
+def shown(minor: int, currency: str) -> str:
+    return money.format_amount(minor, currency)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None
+                 ) -> Iterator[Callable[..., None]]:
+    """A Rich progress bar on stderr (when it is a terminal); yields ``update(done, total)``."""
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn()]
+    console = err()
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int, total: int | None = None, *_: Any, **__: Any) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.update(task, completed=done)
+
+        yield update
+
+
+def print_receipt(receipt: Receipt, what: str) -> None:
+    again = "" if receipt.created else " (already recorded: same signed statement)"
+    out().print(f"{escape(what)}: seq [bold]{receipt.seq}[/bold]  hash {receipt.hash}{again}",
+                soft_wrap=True)

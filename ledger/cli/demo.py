@@ -1,0 +1,55 @@
+"""`sunledger demo`: the demo community 新竹社区 and a year of its books."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from ledger.cli.common import cli_of, out, progress_bar
+from ledger.demo.year import YEAR
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    ctx: typer.Context,
+    ledger: Annotated[str, typer.Argument(help="Slug of the demo ledger.")] = "xinzhu",
+    entries: Annotated[int, typer.Option(
+        "--entries", help="How many entries the year has in all.")] = 3000,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="The same seed plans the same year.")] = YEAR,
+    fresh_ledger: Annotated[Optional[str], typer.Option(
+        "--fresh-ledger", metavar="NAME",
+        help="Build the demo as a new ledger NAME (when LEDGER already exists).")] = None,
+    if_missing: Annotated[bool, typer.Option(
+        "--if-missing",
+        help="If the ledger already exists, leave it as it is and succeed (for scripts "
+             "that build the demo once and serve it every time).")] = False,
+) -> None:
+    """Build the demo community 新竹社区 with a year (2026) of its books.
+
+    Keys for every role, funds, accounts and budgets; then grants, rents, spending,
+    renovation, subsidies, transfers, reversals and the cashier's confirmations.
+    """
+    from ledger.demo.build import build_demo, check_new_ledger
+
+    cli = cli_of(ctx)
+    slug = fresh_ledger or ledger
+    if if_missing and cli.app.reader.size(slug):
+        out().print(f"ledger [bold]{slug}[/bold] already exists in "
+                    f"{escape(cli.settings.describe())}; left as it is")
+        return
+    check_new_ledger(cli.app, slug, entries)  # before the progress bar: a refusal is one line
+    with progress_bar(f"building {slug}", total=entries) as progress:
+        result = build_demo(cli.app, slug, entries=entries, seed=seed, progress=progress)
+    console = out()
+    console.print(f"built [bold]{slug}[/bold] (新竹社区): {result.size} entries in "
+                  f"{escape(cli.settings.describe())}")
+    console.print(f"keys for every role in {escape(str(result.key_dir))}")
+    console.print(f"genesis entry hash (auditors pin it): {result.genesis_hash}", soft_wrap=True)
+    console.print(f"next: sunledger balances {slug} · sunledger log {slug} · "
+                  f"sunledger verify {slug} · sunledger serve")

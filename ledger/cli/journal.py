@@ -1,0 +1,217 @@
+"""The journal from the command line: `post`, `reverse` (红字冲销), `confirm` (出纳确认).
+
+Amounts are typed as decimal strings ("1,234.56") and become integer fen
+here; a number that is not a string in an entry file is refused, because a
+YAML or JSON number may already have been read as a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+import yaml
+
+from ledger.cli.common import LedgerArg, amount_of, cli_of, print_receipt, today
+from ledger.client import posting
+from ledger.errors import DomainError, FormatError, NotFound
+
+FILE_FIELDS = {"date", "category", "counterparty", "memo", "postings", "debit", "credit",
+               "documents"}
+
+KeyOption = Annotated[str, typer.Option(
+    "--key", metavar="PATH_OR_LABEL",
+    help="The signer's key file, or its label under DATA_DIR/keys/LEDGER/.")]
+DateOption = Annotated[Optional[str], typer.Option(
+    "--date", metavar="YYYY-MM-DD", help="Business date. Default: today.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("post")(post)
+    app.command("reverse")(reverse)
+    app.command("confirm")(confirm)
+
+
+def decimal_amount(value: Any, where: str, currency: str) -> int:
+    if not isinstance(value, str):
+        raise FormatError(f"{where} must be a decimal string like \"1,234.56\", not "
+                          f"{type(value).__name__} {value!r} (amounts are never floats)")
+    return amount_of(value, currency, where)
+
+
+def leg(text: str, side: str, currency: str, where: str) -> dict[str, Any]:
+    """``ACCOUNT:FUND:AMOUNT`` -> a posting in fen."""
+    parts = text.split(":", 2) if isinstance(text, str) else []
+    if len(parts) != 3 or not all(part.strip() for part in parts):
+        raise FormatError(f"{where} {text!r} must look like ACCOUNT:FUND:AMOUNT, e.g. "
+                          "1002:activity:1,200.00")
+    account, fund, amount = (part.strip() for part in parts)
+    return posting(account, fund, side, decimal_amount(amount, where, currency))
+
+
+def _code(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise FormatError(f"{where} must be a string (in YAML, quote codes like \"1001\")")
+    return value
+
+
+def _file_posting(value: Any, index: int, currency: str) -> dict[str, Any]:
+    where = f"postings[{index}]"
+    if not isinstance(value, dict):
+        raise FormatError(f"{where} must be a mapping of account, fund, side, amount")
+    line = dict(value)
+    line["account"] = _code(line.get("account"), f"{where}.account")
+    line["fund"] = _code(line.get("fund"), f"{where}.fund")
+    line["amount"] = decimal_amount(line.get("amount"), f"{where}.amount", currency)
+    return line
+
+
+def _file_document(value: Any, index: int, base: Path) -> dict[str, str]:
+    if isinstance(value, dict) and "file" in value and "sha256" not in value:
+        return {"kind": str(value.get("kind", "receipt")),
+                "sha256": file_sha256(base / str(value["file"]))}
+    if not isinstance(value, dict):
+        raise FormatError(f"documents[{index}] must be a mapping of kind and sha256 (or file)")
+    return value
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.expanduser().read_bytes()).hexdigest()
+
+
+def read_entry_file(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise FormatError(f"{path} is not valid {path.suffix.lstrip('.') or 'YAML'}: "
+                          f"{' '.join(str(exc).split())}") from None
+    if not isinstance(document, dict):
+        raise FormatError(f"{path} must hold a mapping: date, category, counterparty, postings")
+    unknown = set(document) - FILE_FIELDS
+    if unknown:
+        raise FormatError(f"{path} has unknown fields {', '.join(sorted(map(str, unknown)))}")
+    return document
+
+
+def body_from_file(path: Path, currency: str) -> dict[str, Any]:
+    """An entry file (JSON or YAML) -> the entry.posted body, amounts in fen."""
+    document = read_entry_file(path)
+    when = document.get("date", today())
+    body: dict[str, Any] = {
+        "date": when.isoformat() if isinstance(when, Date) else when,
+        "category": document.get("category"),
+        "memo": document.get("memo", ""),
+        "counterparty": document.get("counterparty"),
+    }
+    if isinstance(body["counterparty"], str):
+        body["counterparty"] = {"kind": "organisation", "name": body["counterparty"]}
+    lines = [_file_posting(item, i, currency)
+             for i, item in enumerate(document.get("postings") or [])]
+    for side in ("debit", "credit"):
+        given = document.get(side) or []
+        for i, text in enumerate([given] if isinstance(given, str) else given):
+            lines.append(leg(text, side, currency, f"{side}[{i}]"))
+    body["postings"] = lines
+    documents = [_file_document(item, i, path.parent)
+                 for i, item in enumerate(document.get("documents") or [])]
+    if documents:
+        body["documents"] = documents
+    return body
+
+
+def body_from_options(currency: str, date: str | None, category: str | None,
+                      counterparty: str | None, kind: str, memo: str, debit: list[str],
+                      credit: list[str], receipts: list[Path]) -> dict[str, Any]:
+    if not category or not counterparty:
+        raise FormatError("give --file ENTRY.yaml, or --category, --counterparty and "
+                          "--debit/--credit lines")
+    lines = [leg(text, "debit", currency, "--debit") for text in debit]
+    lines += [leg(text, "credit", currency, "--credit") for text in credit]
+    body: dict[str, Any] = {"date": date or today(), "category": category, "memo": memo,
+                            "counterparty": {"kind": kind, "name": counterparty},
+                            "postings": lines}
+    if receipts:
+        body["documents"] = [{"kind": "receipt", "sha256": file_sha256(p)} for p in receipts]
+    return body
+
+
+def post(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    key: KeyOption = "agent",
+    file: Annotated[Optional[Path], typer.Option(
+        "--file", exists=True, dir_okay=False, metavar="ENTRY.json|yaml",
+        help="The entry as JSON or YAML (date, category, counterparty, memo, postings with "
+             "amounts as strings); replaces the options below.")] = None,
+    date: DateOption = None,
+    category: Annotated[Optional[str], typer.Option(
+        "--category", help="A short code: grant, rent, activity, renovation, subsidy ...")] = None,
+    counterparty: Annotated[Optional[str], typer.Option(
+        "--counterparty", help="Who paid or was paid, e.g. 阳光文体用品店.")] = None,
+    counterparty_kind: Annotated[str, typer.Option(
+        "--counterparty-kind", help="organisation or person.")] = "organisation",
+    memo: Annotated[str, typer.Option("--memo", help="What it was for.")] = "",
+    debit: Annotated[Optional[list[str]], typer.Option(
+        "--debit", metavar="ACCOUNT:FUND:AMOUNT",
+        help="A debit line, e.g. 5001:activity:1,200.00. Repeat for more.")] = None,
+    credit: Annotated[Optional[list[str]], typer.Option(
+        "--credit", metavar="ACCOUNT:FUND:AMOUNT",
+        help="A credit line, e.g. 1002:activity:1200.00. Repeat for more.")] = None,
+    receipt: Annotated[Optional[list[Path]], typer.Option(
+        "--receipt", exists=True, dir_okay=False, metavar="FILE",
+        help="A scanned receipt: its SHA-256 goes on the log. Repeat for more.")] = None,
+) -> None:
+    """Record a journal entry (signed by the agent); prints its seq and hash."""
+    cli = cli_of(ctx)
+    currency = cli.currency(ledger)
+    if file is not None:
+        if category or counterparty or memo or debit or credit or receipt or date:
+            raise FormatError("--file holds the whole entry; leave out the other entry options")
+        body = body_from_file(file, currency)
+    else:
+        body = body_from_options(currency, date, category, counterparty, counterparty_kind, memo,
+                                 debit or [], credit or [], receipt or [])
+    signed = cli.signer(ledger, key).sign("entry.posted", body)
+    print_receipt(cli.app.submit(signed), "posted")
+
+
+def reverse(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    seq: Annotated[int, typer.Argument(help="The seq of the posted entry to reverse.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is reversed (红字冲销).")],
+    key: KeyOption = "agent",
+    date: DateOption = None,
+) -> None:
+    """Reverse a posted entry with its mirror image (nothing is ever edited)."""
+    cli = cli_of(ctx)
+    size = cli.app.state(ledger).size
+    if not 0 <= seq < size:
+        raise NotFound(f"entry {seq} does not exist (the log has {size})")
+    original = cli.app.entries(ledger, seq, 1)[0]
+    if original.statement.type != "entry.posted":
+        raise DomainError(f"entry {seq} is a {original.statement.type}; only posted journal "
+                          "entries can be reversed")
+    signed = cli.signer(ledger, key).reverse(seq, original.statement.body["postings"],
+                                             date or today(), reason)
+    print_receipt(cli.app.submit(signed), f"reversed entry {seq}")
+
+
+def confirm(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    seq: Annotated[int, typer.Argument(help="The seq of the entry whose money really moved.")],
+    key: KeyOption = "cashier",
+    bank_reference: Annotated[str, typer.Option(
+        "--bank-reference", help="The bank statement's reference.")] = "",
+    date: DateOption = None,
+) -> None:
+    """Confirm, as the cashier, that an entry's cash or bank money really moved (钱账分离)."""
+    cli = cli_of(ctx)
+    signed = cli.signer(ledger, key).confirm(seq, date or today(), bank_reference)
+    print_receipt(cli.app.submit(signed), f"confirmed entry {seq}")

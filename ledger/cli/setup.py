@@ -1,0 +1,219 @@
+"""Setting a ledger up: `init`, `keys ...`, `fund create`, `account open`, `budget set`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ledger.domain import policy
+
+from ledger.format import money
+
+from ledger.keystore import keyring
+from ledger.cli.common import LedgerArg, amount_of, cli_of, out, print_receipt
+from ledger.client import Signer
+from ledger.domain.accounts import ACCOUNT_CLASSES, MONEY_KINDS
+from ledger.errors import FormatError, LedgerExists
+from ledger.format.notes import check_name
+from ledger.format.statements import SLUG_RE
+
+AdminKey = Annotated[str, typer.Option(
+    "--admin-key", metavar="PATH_OR_LABEL",
+    help="The admin's key file, or its label under DATA_DIR/keys/LEDGER/.")]
+
+keys_app = typer.Typer(help="Make, register, revoke and list signing keys.",
+                       no_args_is_help=True)
+fund_app = typer.Typer(help="Funds: general and earmarked (专项资金) money.", no_args_is_help=True)
+account_app = typer.Typer(help="The chart of accounts.", no_args_is_help=True)
+budget_app = typer.Typer(help="Yearly budgets per fund (开放预算).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(fund_app, name="fund")
+    app.add_typer(account_app, name="account")
+    app.add_typer(budget_app, name="budget")
+
+
+def _check_genesis_inputs(ledger: str, name: str, origin: str, currency: str) -> None:
+    """Refuse bad input before any key file is written."""
+    if not SLUG_RE.fullmatch(ledger):
+        raise FormatError(f"ledger {ledger!r} must be 2-63 of a-z, 0-9, '-' (starting with "
+                          "a letter or digit)")
+    if not name.strip() or len(name.encode()) > policy.name_bytes_max:
+        raise FormatError(f"--name must be 1 to {policy.name_bytes_max} bytes")
+    check_name(origin)
+    money.minor_digits(currency)
+
+
+def init(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    name: Annotated[str, typer.Option("--name", help="The community's name, e.g. 新竹社区.")],
+    origin: Annotated[Optional[str], typer.Option(
+        "--origin", help="Checkpoint origin line. Default: sunledger.example/LEDGER.")] = None,
+    currency: Annotated[str, typer.Option("--currency", help="ISO 4217 currency.")] = "CNY",
+    admin_key: Annotated[Optional[Path], typer.Option(
+        "--admin-key", metavar="PATH",
+        help="Admin key file to sign genesis with (made if missing). Default: "
+             "DATA_DIR/keys/LEDGER/admin.key.")] = None,
+    label: Annotated[str, typer.Option("--label", help="Label of the admin key.")] = "admin",
+) -> None:
+    """Open a new ledger: admin key, server log key, genesis entry (seq 0)."""
+    cli = cli_of(ctx)
+    origin = origin or f"sunledger.example/{ledger}"
+    _check_genesis_inputs(ledger, name, origin, currency)
+    if cli.app.reader.size(ledger):
+        raise LedgerExists(f"ledger {ledger!r} already exists in {cli.settings.describe()}")
+    path = admin_key.expanduser() if admin_key else keyring.key_path(cli.settings, ledger, "admin")
+    key, made = keyring.load_or_create(path, label)
+    log_signer = keyring.load_or_create_log_key(cli.settings, ledger, origin)
+    genesis = Signer(key, ledger).open_ledger(name, origin, log_signer.verifier().vkey,
+                                              currency, label=label)
+    receipt = cli.app.submit(genesis)
+    console = out()
+    console.print(f"opened ledger [bold]{ledger}[/bold] ({escape(name)}) in "
+                  f"{escape(cli.settings.describe())}")
+    console.print(f"admin key {key.key_id} {'made at' if made else 'from'} {escape(str(path))}",
+                  soft_wrap=True)
+    console.print(f"log key {log_signer.verifier().vkey}", markup=False, soft_wrap=True)
+    console.print("genesis entry hash (print it on the notice board; auditors pin it):")
+    console.print(receipt.hash, soft_wrap=True)
+
+
+@keys_app.command("new")
+def keys_new(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Argument(help="A name for the key, e.g. agent (a file name).")],
+    ledger: Annotated[Optional[str], typer.Option(
+        "--ledger", help="Keep it under DATA_DIR/keys/LEDGER/ (else DATA_DIR/keys/).")] = None,
+    out_path: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="PATH", help="Write the key file here instead.")] = None,
+) -> None:
+    """Make a new Ed25519 key file (0600) and its .pub for the admin to register."""
+    cli = cli_of(ctx)
+    path = out_path.expanduser() if out_path else keyring.key_path(cli.settings, ledger, label)
+    key = keyring.create_key(path, keyring.check_label(label))
+    console = out()
+    console.print(f"key id  {key.key_id}")
+    console.print(f"public  {key.public.b64}", markup=False)
+    console.print(f"file    {path}  (public half in {keyring.public_path(path)})", markup=False,
+                  soft_wrap=True)
+
+
+@keys_app.command("register")
+def keys_register(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    key: Annotated[str, typer.Option(
+        "--key", metavar="PUBFILE_OR_B64",
+        help="The key to register: a .pub or key file, a label, or base64.")],
+    roles: Annotated[str, typer.Option(
+        "--roles", help=f"Comma-separated roles: {', '.join(sorted(policy.ROLES))}.")],
+    label: Annotated[Optional[str], typer.Option(
+        "--label", help="Who holds it, e.g. 'agent: 阳光代理记账'. Default: the file's.")] = None,
+    admin_key: AdminKey = "admin",
+) -> None:
+    """Register a key with its roles (signed by an admin)."""
+    cli = cli_of(ctx)
+    public, file_label = keyring.read_public_key(cli.settings, ledger, key)
+    label = label or file_label
+    if not label:
+        raise FormatError("--label is needed: the key carries no label")
+    wanted = [role.strip() for role in roles.split(",") if role.strip()]
+    body = {"key": public.b64, "roles": wanted, "label": label}
+    receipt = cli.app.submit(cli.signer(ledger, admin_key).sign("key.registered", body))
+    print_receipt(receipt, f"registered {public.key_id} as {', '.join(wanted)}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    ctx: typer.Context,
+    ledger: LedgerArg,
+    key_id: Annotated[str, typer.Argument(help="The key id (32 hex) to revoke.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")],
+    admin_key: AdminKey = "admin",
+) -> None:
+    """Revoke a key: it signs nothing after this entry."""
+    cli = cli_of(ctx)
+    signed = cli.signer(ledger, admin_key).revoke_key(key_id, reason)
+    print_receipt(cli.app.submit(signed), f"revoked {key_id}")
+
+
+@keys_app.command("list")
+def keys_list(ctx: typer.Context, ledger: LedgerArg) -> None:
+    """List the ledger's keys: id, roles, label, registered and revoked seq."""
+    state = cli_of(ctx).app.state(ledger)
+    table = Table(title=escape(f"keys of {ledger} ({state.name})"))
+    for column in ("key id", "roles", "label", "registered seq", "revoked seq"):
+        table.add_column(column, no_wrap=column == "key id")
+    for record in sorted(state.keys.values(), key=lambda r: r.registered_seq):
+        revoked = "" if record.revoked_seq is None else str(record.revoked_seq)
+        table.add_row(record.key_id, ", ".join(sorted(record.roles)), Text(record.label),
+                      str(record.registered_seq), revoked,
+                      style="dim" if revoked else None)
+    out().print(table)
+
+
+SignerKey = Annotated[str, typer.Option(
+    "--key", metavar="PATH_OR_LABEL",
+    help="The signer's key file, or its label under DATA_DIR/keys/LEDGER/.")]
+NameZh = Annotated[str, typer.Option("--zh", help="Chinese name, e.g. 活动经费.")]
+NameEn = Annotated[str, typer.Option("--en", help="English name, e.g. Activity funds.")]
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Short code, e.g. activity or 1001.")]
+
+
+@fund_app.command("create")
+def fund_create(
+    ctx: typer.Context, ledger: LedgerArg, code: CodeArg, zh: NameZh, en: NameEn,
+    restricted: Annotated[bool, typer.Option(
+        "--restricted/--general", help="Earmarked for a purpose (专项) or general.")] = False,
+    purpose: Annotated[str, typer.Option("--purpose", help="What the money is for.")] = "",
+    key: SignerKey = "agent",
+) -> None:
+    """Create a fund (signed by an admin or agent)."""
+    cli = cli_of(ctx)
+    signed = cli.signer(ledger, key).create_fund(code, zh, en, restricted=restricted,
+                                                 purpose=purpose)
+    print_receipt(cli.app.submit(signed), f"fund {code} created")
+
+
+@account_app.command("open")
+def account_open(
+    ctx: typer.Context, ledger: LedgerArg, code: CodeArg, zh: NameZh, en: NameEn,
+    account_class: Annotated[str, typer.Option(
+        "--class", help=f"One of {', '.join(sorted(ACCOUNT_CLASSES))}.")],
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", help=f"For money the cashier holds: {' or '.join(sorted(MONEY_KINDS))}.")
+    ] = None,
+    key: SignerKey = "agent",
+) -> None:
+    """Open an account in the chart of accounts (signed by an admin or agent)."""
+    cli = cli_of(ctx)
+    signed = cli.signer(ledger, key).open_account(code, zh, en, account_class, kind)
+    print_receipt(cli.app.submit(signed), f"account {code} opened")
+
+
+@budget_app.command("set")
+def budget_set(
+    ctx: typer.Context, ledger: LedgerArg,
+    fund: Annotated[str, typer.Argument(help="The fund's code.")],
+    year: Annotated[int, typer.Argument(help="The budget year, e.g. 2026.")],
+    amount: Annotated[str, typer.Argument(help='The amount as a decimal string, "1,200,000.00".')],
+    memo: Annotated[str, typer.Option("--memo", help="A note, e.g. the resolution number.")] = "",
+    key: SignerKey = "committee",
+) -> None:
+    """Set a fund's budget for a year (signed by the committee)."""
+    cli = cli_of(ctx)
+    body = {"fund": fund, "year": year, "amount": amount_of(amount, cli.currency(ledger))}
+    if memo:
+        body["memo"] = memo
+    receipt = cli.app.submit(cli.signer(ledger, key).sign("fund.budgeted", body))
+    print_receipt(receipt, f"budget {fund} {year} set")
+

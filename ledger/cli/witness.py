@@ -1,0 +1,88 @@
+"""`sunledger witness ...`: an independent witness that cosigns a log's checkpoints
+only while each one extends the last it cosigned (ledger.witness.cosigner does the work)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from ledger.cli.common import cli_of, out
+from ledger.errors import FormatError, LedgerError
+from ledger.format.keys import write_secret_file
+
+witness_app = typer.Typer(help="Run a witness that cosigns checkpoints (split-view defence).",
+                          no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(witness_app, name="witness")
+
+
+def _default_key_path(data_dir: Path, name: str) -> Path:
+    return data_dir / "witness" / (re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".skey")
+
+
+@witness_app.command("new-key")
+def new_key(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The witness's name, e.g. witness.example/alice.")],
+    out_path: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="PATH", help="Where to keep the secret key. Default: "
+        "DATA_DIR/witness/NAME.skey.")] = None,
+) -> None:
+    """Make a witness key; prints the verifier key logs add to their witnesses file."""
+    from ledger.witness.cosigner import new_witness_signer
+
+    cli = cli_of(ctx)
+    signer = new_witness_signer(name)
+    path = out_path.expanduser() if out_path else _default_key_path(cli.settings.data_dir, name)
+    try:
+        write_secret_file(path, signer.skey + "\n")
+    except FileExistsError:
+        raise LedgerError(f"witness key {path} already exists; it is never overwritten") from None
+    out().print(f"witness key kept in {escape(str(path))}")
+    out().print("verifier key (give it to the log):")
+    out().print(signer.verifier().vkey, soft_wrap=True, markup=False)
+
+
+def _read(value: str) -> str:
+    path = Path(value).expanduser()
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else value.strip()
+
+
+@witness_app.command("run")
+def run(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Option("--url", help="The log server, e.g. http://127.0.0.1:8000.")],
+    ledger: Annotated[str, typer.Option("--ledger", help="The ledger to witness.")],
+    key: Annotated[Path, typer.Option(
+        "--key", exists=True, dir_okay=False, help="The witness's secret key file.")],
+    log_key: Annotated[str, typer.Option(
+        "--log-key", metavar="VKEY_OR_FILE", help="The log's verifier key you trust.")],
+    state: Annotated[Optional[Path], typer.Option(
+        "--state", help="The witness's memory. Default: DATA_DIR/witness/state.json.")] = None,
+    every: Annotated[Optional[float], typer.Option(
+        "--every", metavar="SECONDS", help="Keep running, cosigning this often.")] = None,
+) -> None:
+    """Cosign the ledger's latest checkpoint if it extends the last one cosigned."""
+    from ledger.format.notes import Signer
+    from ledger.witness.cosigner import run_forever, run_once
+
+    cli = cli_of(ctx)
+    try:
+        signer = Signer.parse(key.read_text(encoding="ascii").strip())
+    except (UnicodeError, ValueError):
+        raise FormatError(f"{key} is not a witness key file") from None
+    memory = state.expanduser() if state else cli.settings.data_dir / "witness" / "state.json"
+    vkey = _read(log_key)
+    if every:
+        out().print(f"witnessing {escape(ledger)} at {escape(url)} every {every:g}s (Ctrl+C stops)")
+        run_forever(url, ledger, signer, memory, vkey, interval_seconds=every)
+        return
+    result = run_once(url, ledger, signer, memory, vkey)
+    out().print(f"cosigned {escape(result.origin)} at size {result.size} "
+                f"(last cosigned: {result.old_size})")

@@ -1,0 +1,191 @@
+"""A year of a community's books (2026), planned as unsigned statements.
+
+The plan is a pure function of the seed and the number of entries wanted:
+grants arrive, tenants of public spaces pay rent, the agent records activity
+spending, contractors' invoices and payments for micro-renovation, and
+livelihood subsidies to residents; money moves between funds only through
+explicit posting pairs; a few entries are reversed (红字冲销) and corrected;
+the cashier confirms most cash and bank entries a few days later.
+
+It tracks cash and bank per fund exactly as the ledger does, so every spend
+it plans is affordable and the server accepts the whole year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+YEAR = 2026
+CONFIRM_SHARE = 0.92          # the cashier confirms most cash and bank entries
+ENTRIES_PER_EVENT = 1.95      # an event, its confirmation, sometimes a payment after it
+WORKING_DAYS = 52 * 5 + 52 * 2 * 0.35  # weekends are quieter
+CALIBRATION_RUNS = 4
+BASE_EVENTS_PER_DAY = 4.0     # what the amounts below are sized for
+
+GRANTS = [  # (month, day, fund, yuan, grantor)
+    (1, 8, "general", 70_000, "区财政局 District finance bureau"),
+    (1, 10, "livelihood", 70_000, "区民政局 District civil affairs bureau"),
+    (1, 15, "renovation", 500_000, "区住房和城乡建设局 District housing bureau"),
+    (1, 20, "activity", 40_000, "街道办事处 Street office"),
+    (4, 10, "livelihood", 70_000, "区民政局 District civil affairs bureau"),
+    (4, 15, "renovation", 400_000, "区住房和城乡建设局 District housing bureau"),
+    (7, 8, "general", 70_000, "区财政局 District finance bureau"),
+    (7, 10, "livelihood", 70_000, "区民政局 District civil affairs bureau"),
+    (7, 15, "renovation", 300_000, "区住房和城乡建设局 District housing bureau"),
+    (7, 20, "activity", 40_000, "街道办事处 Street office"),
+    (10, 10, "livelihood", 70_000, "区民政局 District civil affairs bureau"),
+]
+TENANTS = [("便民超市 Convenience store", 4_800), ("菜鸟驿站 Parcel station", 2_600),
+           ("社区食堂 Community canteen", 3_200), ("安泊停车管理公司 Parking operator", 6_500),
+           ("城市之光广告公司 Billboard", 1_500)]
+SUPPLIERS = ["阳光文体用品店", "新竹印刷厂", "惠民超市", "红星音响租赁", "绿茵花卉园艺"]
+ACTIVITIES = ["重阳节敬老活动 Elders' day", "社区运动会 Sports day", "亲子阅读会 Family reading",
+              "消防演练 Fire drill", "垃圾分类宣传 Waste sorting campaign",
+              "文艺汇演 Variety show", "志愿者服务 Volunteer service"]
+OFFICE = [("晨光文具", "办公用品 office supplies"), ("国家电网", "活动室电费 electricity"),
+          ("自来水公司", "水费 water"), ("中国电信", "宽带 broadband")]
+CONTRACTORS = ["宏远建筑工程有限公司", "安居装饰工程公司", "绿城园林绿化公司", "通达电梯安装公司"]
+PROJECTS = ["3号楼外墙修缮 Facade repair, building 3", "雨污分流改造 Rain and sewage separation",
+            "口袋公园 Pocket park", "非机动车棚及充电桩 E-bike shed and chargers",
+            "加装电梯 Lift retrofit"]
+SUBSIDIES = [("高龄津贴 old-age allowance", 200, 600), ("困难家庭慰问 hardship support", 500, 1_500),
+             ("助学补助 study grant", 600, 1_500), ("节日慰问 festival visit", 200, 500),
+             ("残疾人护理补贴 disability care allowance", 300, 800)]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN_LAST = "兰国英强珍华明燕伟芳梅静军平红"
+DONORS = ["热心居民 Resident donor", "新竹商会 Xinzhu chamber of commerce", "辖区共建单位 Partner unit"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One statement to sign: which demo role signs it, its type and body."""
+
+    role: str
+    type: str
+    body: dict[str, Any]
+
+
+class YearPlan:
+    def __init__(self, seed: int, count: int | None, first_seq: int, per_day: float) -> None:
+        self.rng = random.Random(seed)
+        self.seed, self.count, self.first_seq = seed, count, first_seq
+        self.per_day = per_day  # random events on a working day (a third of it at weekends)
+        self.scale = max(1.0, per_day / BASE_EVENTS_PER_DAY)  # income grows with spending
+        self.specs: list[Spec] = []
+        self.money: dict[tuple[str, str], int] = defaultdict(int)  # (cash/bank account, fund)
+        self.owed: dict[str, int] = defaultdict(int)   # renovation invoices not yet paid
+        self.confirm_queue: list[tuple[str, int, str]] = []
+        self.payments_due: list[tuple[str, int, dict]] = []
+        self.unconfirmed_spends: dict[int, Spec] = {}  # spends awaiting confirmation
+        self.cancelled: set[int] = set()
+        self.documents = 0
+        self.residents = [(self._person_name(), f"resident-{i:04d}") for i in range(1, 151)]
+
+    # --- helpers --------------------------------------------------------------
+
+    @property
+    def full(self) -> bool:
+        return self.count is not None and len(self.specs) >= self.count
+
+    @property
+    def next_seq(self) -> int:
+        return self.first_seq + len(self.specs)
+
+    def fen(self, low_yuan: float, high_yuan: float, scaled: bool = False) -> int:
+        factor = self.scale if scaled else 1.0
+        yuan = self.rng.randint(int(low_yuan * factor), int(high_yuan * factor))
+        return yuan * 100 + self.rng.choice((0, 0, 0, 50))
+
+    def _person_name(self) -> str:
+        # Disclosures show residents' names masked, the way notice boards do.
+        return f"{self.rng.choice(SURNAMES)}*{self.rng.choice(GIVEN_LAST)}"
+
+    def document(self, kind: str) -> dict[str, str]:
+        self.documents += 1
+        digest = hashlib.sha256(f"sunledger-demo/{self.seed}/{kind}/{self.documents}".encode())
+        return {"kind": kind, "sha256": digest.hexdigest()}
+
+    def post(self, day: date, category: str, party: dict, lines: list[dict], memo: str,
+             documents: list[dict] | None = None, confirm: bool = True,
+             reversible: bool = False) -> int:
+        seq = self.next_seq
+        body: dict[str, Any] = {"date": day.isoformat(), "category": category, "memo": memo,
+                                "counterparty": party, "postings": lines}
+        if documents:
+            body["documents"] = documents
+        spec = Spec("agent", "entry.posted", body)
+        self.specs.append(spec)
+        moves = self.move_money(lines)
+        if moves and confirm and self.rng.random() < CONFIRM_SHARE:
+            later = min(day + timedelta(days=self.rng.randint(0, 4)), date(YEAR, 12, 31))
+            bank = any(line["account"] == "1002" for line in lines)
+            reference = f"ICBC{later:%Y%m%d}{seq:06d}" if bank else ""
+            heapq.heappush(self.confirm_queue, (later.isoformat(), seq, reference))
+            if reversible:
+                self.unconfirmed_spends[seq] = spec
+        return seq
+
+    def move_money(self, lines: list[dict]) -> bool:
+        moved = False
+        for line in lines:
+            if line["account"] in ("1001", "1002"):
+                sign = 1 if line["side"] == "debit" else -1
+                self.money[(line["account"], line["fund"])] += sign * line["amount"]
+                moved = True
+        return moved
+
+    def flush_confirmations(self, day: date) -> None:
+        while self.confirm_queue and self.confirm_queue[0][0] <= day.isoformat():
+            when, seq, reference = heapq.heappop(self.confirm_queue)
+            if seq in self.cancelled:  # reversed before the bank showed it: never confirmed
+                continue
+            self.unconfirmed_spends.pop(seq, None)
+            body: dict[str, Any] = {"entry": seq, "date": when}
+            if reference:
+                body["bank_reference"] = reference
+            self.specs.append(Spec("cashier", "entry.confirmed", body))
+
+    # --- the year -------------------------------------------------------------
+
+    def plan(self) -> list[Spec]:
+        from ledger.demo import events
+
+        day = date(YEAR, 1, 1)
+        events.opening(self, day)
+        while day.year == YEAR and not self.full:
+            self.flush_confirmations(day)
+            events.scheduled(self, day)
+            rate = self.per_day * (0.35 if day.weekday() >= 5 else 1.0)
+            for _ in range(int(rate) + (self.rng.random() < rate % 1)):
+                events.random_event(self, day)
+            day += timedelta(days=1)
+        last = date(YEAR, 12, 31)
+        self.flush_confirmations(last)
+        while self.count and not self.full:  # top up to exactly the entries asked for
+            events.random_event(self, last)
+            self.flush_confirmations(last)
+        return self.specs[:self.count]
+
+
+def plan_year(seed: int, count: int, first_seq: int) -> tuple[list[Spec], float]:
+    """``count`` statements for the year, and the factor income was scaled by.
+
+    The rate of everyday events is tuned (a few cheap dry runs of the whole
+    year) so that the year ends near 31 December with exactly ``count``.
+    """
+    scheduled = len(YearPlan(seed, None, first_seq, 0.0).plan())
+    per_day = max(0.0, (count - scheduled) / ENTRIES_PER_EVENT / WORKING_DAYS)
+    for _ in range(CALIBRATION_RUNS):
+        produced = len(YearPlan(seed, None, first_seq, per_day).plan())
+        if per_day == 0 or produced <= scheduled or abs(produced - count) <= count // 100:
+            break
+        per_day *= (count - scheduled) / (produced - scheduled)
+    plan = YearPlan(seed, count, first_seq, per_day)
+    return plan.plan(), plan.scale
+

@@ -1,0 +1,279 @@
+"""The log side of checkpoints: sign, keep, and collect witness cosignatures.
+
+Storage: ``ledger.log.checkpoint_store`` (streams in the application's event store).
+
+Before signing size n the log checks that the stored tree still has, at the
+size of its latest checkpoint, the root that checkpoint signed, and that the
+stored Merkle nodes agree with the root folded from the entries themselves.
+
+Cosignatures: with configured witness keys (``witnesses=`` or the file
+``<data_dir>/witnesses``, one verifier key per line) only those witnesses are
+accepted. Without any, the log is open: a witness sends its verifier key with
+its line and the line must verify under it. Either way only valid lines over
+the exact checkpoint body are kept, the first one per (name, key hash) wins,
+and at most ``COSIGNATURES_MAX`` are kept per checkpoint. (Open mode trusts a
+4-byte key hash, so a configured list is the safer choice in production.)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from eventsourcing.persistence import IntegrityError
+
+from ledger.log import proofs
+from ledger.log.application import LedgerApplication
+from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
+from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint
+from ledger.errors import (CheckpointError, Conflict, FormatError, LedgerError, LedgerNotFound,
+                           NotFound, SignatureError, UnknownKey)
+from ledger.keystore.log_keys import load_log_key
+from ledger.format.notes import (COSIGNATURE_V1, MAX_SIGNATURES, Verifier, parse_signature_line,
+                          verify_cosignature)
+from ledger.settings import Settings
+from ledger.domain.state import LedgerState
+
+log = logging.getLogger(__name__)
+COSIGNATURES_MAX = min(32, MAX_SIGNATURES - 1)  # the log's own signature takes one slot
+STORE_RETRIES_MAX = 8
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    """What the log is about to sign, read at one consistent moment."""
+
+    slug: str
+    origin: str
+    size: int
+    root: bytes  # folded from the entries (the in-memory frontier)
+    log_keys: tuple[tuple[int, str], ...]
+
+    @classmethod
+    def of(cls, state: LedgerState) -> TreeHead:
+        return cls(state.slug, state.origin, state.size, state.frontier.root(),
+                   tuple(state.log_keys))
+
+    def log_key_for_size(self, size: int) -> str:
+        """As LedgerState.log_key_for_size: the last key named from a size <= ``size``."""
+        return ([vkey for from_size, vkey in self.log_keys if from_size <= size] or [""])[-1]
+
+
+def load_witness_keys(settings: Settings) -> list[str] | None:
+    """Verifier keys from ``<data_dir>/witnesses``; None (open mode) if there is no file."""
+    path = Path(settings.data_dir) / "witnesses"
+    if not path.exists():
+        return None
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+class CheckpointLog:
+    """Signs each ledger's checkpoints, keeps them all, and takes cosignatures."""
+
+    def __init__(self, app: LedgerApplication, *, witnesses: Iterable[str] | None = None,
+                 every_entries: int | None = None, every_seconds: float | None = None) -> None:
+        self.app = app
+        self.store = CheckpointStore(app)
+        keys = load_witness_keys(app.settings) if witnesses is None else list(witnesses)
+        self.witnesses = None if keys is None else [Verifier.parse(k) for k in keys]
+        if self.witnesses and any(w.alg != COSIGNATURE_V1 for w in self.witnesses):
+            raise CheckpointError("witness keys must be cosignature (type 0x04) keys")
+        self.every_entries = every_entries or app.settings.checkpoint_every_entries
+        self.every_seconds = every_seconds or app.settings.checkpoint_every_seconds
+        self._signed_sizes: dict[str, int] = {}  # latest signed size, as last seen
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- reading -------------------------------------------------------------
+
+    def latest(self, slug: str) -> str | None:
+        """The latest checkpoint with its cosignatures, or None if none is signed yet."""
+        return self._note(self.store.latest(slug)[1])
+
+    def at_size(self, slug: str, size: int) -> str | None:
+        """The checkpoint signed for ``size`` (every signed one is kept), or None."""
+        return self._note(self.store.at_size(slug, size))
+
+    def sizes(self, slug: str) -> list[int]:
+        return self.store.sizes(slug)
+
+    @staticmethod
+    def _note(kept: KeptCheckpoint | None) -> str | None:
+        return kept.with_cosignatures() if kept else None
+
+    # --- signing -------------------------------------------------------------
+
+    def issue(self, slug: str) -> str:
+        """Sign the ledger's current tree now (or return the checkpoint already at that size)."""
+        # Read under the lock appends hold, so size, root and log keys belong together.
+        # Never hold it while taking self._lock(): the after_append hook nests the other way.
+        with self.app.locked_state(slug) as state:
+            if state.size == 0:
+                raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
+            head = TreeHead.of(state)
+        return self._issue(head)
+
+    def _issue(self, head: TreeHead) -> str:
+        with self._lock(head.slug):
+            for _ in range(STORE_RETRIES_MAX):
+                count, latest = self.store.latest(head.slug)
+                if latest is not None and latest.size >= head.size:
+                    return self._already_signed(head, latest)
+                self._check_extends(head, latest)
+                note = self._sign(head)
+                try:
+                    self.store.add(head.slug, head.size, note, count)
+                except IntegrityError:
+                    continue  # another process signed meanwhile: look again
+                self._signed_sizes[head.slug] = head.size
+                log.info("signed checkpoint of %s at size %d", head.slug, head.size)
+                return note
+        raise Conflict(f"checkpoints of {head.slug} kept changing underneath; try again")
+
+    def _already_signed(self, head: TreeHead, latest: KeptCheckpoint) -> str:
+        self._signed_sizes[head.slug] = latest.size
+        if latest.size == head.size and latest.root != head.root:
+            raise CheckpointError(
+                f"refusing to sign {head.slug} at size {head.size}: a checkpoint with a "
+                "different root is already signed for that size", size=head.size)
+        stored_size = self.app.reader.size(head.slug)
+        if stored_size < latest.size:
+            raise CheckpointError(
+                f"{head.slug} has {stored_size} stored entries but a checkpoint was signed at "
+                f"size {latest.size}: entries were removed behind the log's back",
+                size=latest.size)
+        return latest.with_cosignatures()
+
+    def _check_extends(self, head: TreeHead, latest: KeptCheckpoint | None) -> None:
+        """Refuse to sign a tree that does not extend what was signed before."""
+        stored_root = proofs.root_at(self.app.reader, head.slug, head.size)
+        if stored_root != head.root:
+            raise CheckpointError(
+                f"refusing to sign {head.slug} at size {head.size}: the stored Merkle nodes "
+                "disagree with the root of the stored entries", size=head.size)
+        if latest is None:
+            return
+        try:
+            old = verify_checkpoint(latest.note, head.log_key_for_size(latest.size))
+        except LedgerError as exc:
+            raise CheckpointError(f"the kept checkpoint of {head.slug} at size {latest.size} "
+                                  f"does not verify: {exc}", size=latest.size) from None
+        if proofs.root_at(self.app.reader, head.slug, old.size) != old.root:
+            raise CheckpointError(
+                f"refusing to sign {head.slug} at size {head.size}: the stored tree at size "
+                f"{old.size} no longer has the root signed then (history was rewritten)",
+                size=head.size, signed_size=old.size)
+
+    def _sign(self, head: TreeHead) -> str:
+        signer = load_log_key(self.app.settings, head.slug)
+        wanted = head.log_key_for_size(head.size)
+        if signer.verifier().vkey != wanted:
+            raise CheckpointError(
+                f"the server's log key for {head.slug} is {signer.verifier().vkey} but the "
+                f"ledger says checkpoints of size {head.size} are signed by {wanted}",
+                size=head.size)
+        return sign_checkpoint(Checkpoint(head.origin, head.size, head.root), signer)
+
+    def _lock(self, slug: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(slug, threading.Lock())
+
+    # --- cosignatures --------------------------------------------------------
+
+    def add_cosignature(self, slug: str, size: int, line: str,
+                        witness_key: str | None = None) -> str:
+        """Keep a witness's cosignature of the checkpoint at ``size``; return the note."""
+        parsed = parse_signature_line(line.rstrip("\n"))
+        witness = self._witness_for(parsed.name, parsed.key_hash, witness_key)
+        with self._lock(slug):
+            for _ in range(STORE_RETRIES_MAX):
+                kept = self.store.at_size(slug, size)
+                if kept is None:
+                    raise NotFound(f"{slug} has no checkpoint at size {size}", size=size)
+                verify_cosignature(kept.body, parsed, witness)
+                signers = {parse_signature_line(ln)[:2] for ln in kept.cosignatures}
+                if parsed[:2] in signers:
+                    return kept.with_cosignatures()  # a witness's first line stands
+                if len(kept.cosignatures) >= COSIGNATURES_MAX:
+                    raise CheckpointError(f"checkpoint {size} already holds "
+                                          f"{COSIGNATURES_MAX} cosignatures", size=size)
+                try:
+                    self.store.add_line(slug, kept, str(parsed).rstrip("\n"))
+                except IntegrityError:
+                    continue
+                return self.at_size(slug, size) or ""
+        raise Conflict(f"cosignatures of {slug} at {size} kept changing underneath; try again")
+
+    def _witness_for(self, name: str, key_hash: bytes, witness_key: str | None) -> Verifier:
+        if self.witnesses is not None:
+            for witness in self.witnesses:
+                if (witness.name, witness.key_hash) == (name, key_hash):
+                    return witness
+            raise UnknownKey(f"{name} is not a witness this log accepts cosignatures from",
+                             witness=name)
+        if not witness_key:
+            raise FormatError("send the witness's verifier key with its cosignature")
+        witness = Verifier.parse(witness_key)
+        if (witness.name, witness.key_hash) != (name, key_hash):
+            raise SignatureError("the cosignature line is not by the key sent with it")
+        return witness
+
+    # --- automatic issuance --------------------------------------------------
+
+    def install(self) -> CheckpointLog:
+        """Sign after every ``every_entries`` new entries (runs inside the append)."""
+        self.app.after_append.append(self._after_append)
+        return self
+
+    def _after_append(self, state: LedgerState) -> None:
+        # Called with the ledger's append lock held: use the state we are given.
+        try:
+            signed = self._signed_sizes.get(state.slug)
+            if signed is None:
+                latest = self.store.latest(state.slug)[1]
+                signed = self._signed_sizes[state.slug] = latest.size if latest else 0
+            if state.size - signed >= self.every_entries:
+                self._issue(TreeHead.of(state))
+        except LedgerError as exc:  # the entries are stored; never fail the append
+            log.error("could not sign a checkpoint of %s: %s", state.slug, exc)
+
+    def maybe_issue(self) -> list[str]:
+        """Sign every ledger that has entries no checkpoint covers yet; return their slugs."""
+        issued = []
+        for slug in self.app.ledgers():
+            try:
+                latest = self.store.latest(slug)[1]
+                if self.app.reader.size(slug) > (latest.size if latest else 0):
+                    self.issue(slug)
+                    issued.append(slug)
+            except LedgerError as exc:
+                log.error("could not sign a checkpoint of %s: %s", slug, exc)
+        return issued
+
+    def start(self) -> None:
+        """Call maybe_issue() every ``every_seconds`` on a daemon thread."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sunledger-checkpoints",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(max(self.every_seconds, 0.05)):
+            try:
+                self.maybe_issue()
+            except Exception:  # noqa: BLE001 - keep the timer alive; the store may come back
+                log.exception("checkpoint timer failed")

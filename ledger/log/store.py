@@ -1,0 +1,202 @@
+"""How a ledger's log sits in the eventsourcing store.
+
+One stream per ledger; the event at version ``seq + 1`` holds entry ``seq``
+(its leaf bytes as text, and the Merkle nodes that entry completes), so the
+store's ``(originator_id, originator_version)`` key makes a fork impossible.
+A nonce claim is a one-event stream keyed by ``(ledger, signer, nonce)``,
+saved in the same transaction, which turns a replay into an IntegrityError.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import Application
+from eventsourcing.domain import DomainEvent
+from eventsourcing.utils import get_topic, register_topic
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteDatastore
+
+from ledger.format.statements import Entry
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://sunledger.example/ns/v1")
+READ_PAGE_SIZE = 1000
+SELECT_IN_MAX = 500  # versions per IN (...) query; SQLite allows 32766 parameters
+
+
+def ledger_stream(slug: str) -> UUID:
+    return uuid5(NAMESPACE, f"ledger/{slug}")
+
+
+def nonce_stream(slug: str, signer: str, nonce: str) -> UUID:
+    return uuid5(NAMESPACE, f"nonce/{slug}/{signer}/{nonce}")
+
+
+class EntryRecorded(DomainEvent):
+    leaf: str          # the entry's leaf bytes, decoded as UTF-8
+    nodes: list[str]   # hex hashes of the Merkle nodes this entry completes (level 0 first)
+
+
+class LedgerOpened(EntryRecorded):
+    """Entry 0 has its own topic so ledgers can be listed by topic."""
+
+
+class NonceClaimed(DomainEvent):
+    ledger: str
+    seq: int
+    digest: str
+
+
+# Stores written before the log moved into ``ledger/log/`` name their events by
+# the old module paths; registering them keeps those stores readable.
+LEGACY_MODULES: dict[str, str] = {"ledger.log.store": "ledger.store",
+                                  "ledger.log.checkpoint_store": "ledger.checkpointstore"}
+
+
+def keep_legacy_topic(cls: type) -> type:
+    """Register the topic ``cls`` was stored under before the move (class decorator)."""
+    register_topic(f"{LEGACY_MODULES[cls.__module__]}:{cls.__qualname__}", cls)
+    return cls
+
+
+def topics_of(*classes: type) -> list[str]:
+    """Every topic an event of these classes may be stored under, old and new."""
+    return [topic for cls in classes for topic in
+            (get_topic(cls), f"{LEGACY_MODULES[cls.__module__]}:{cls.__qualname__}")]
+
+
+for _event_class in (EntryRecorded, LedgerOpened, NonceClaimed):
+    keep_legacy_topic(_event_class)
+
+
+@dataclass(frozen=True)
+class StoredLeaf:
+    """An entry as stored, not yet trusted: ``leaf`` may be anything."""
+
+    seq: int
+    leaf: bytes
+    nodes: list[str]
+
+    def entry(self) -> Entry:
+        return Entry.from_leaf(self.leaf)
+
+
+def entry_event(slug: str, entry: Entry, nodes: list[bytes], moment: datetime) -> EntryRecorded:
+    cls = LedgerOpened if entry.seq == 0 else EntryRecorded
+    return cls(originator_id=ledger_stream(slug), originator_version=entry.seq + 1,
+               timestamp=moment, leaf=entry.leaf.decode("utf-8"),
+               nodes=[node.hex() for node in nodes])
+
+
+def nonce_event(entry: Entry, moment: datetime, digest: str | None = None) -> NonceClaimed:
+    """``digest``: the statement digest, if the caller has it (saves one encoding)."""
+    statement = entry.statement
+    return NonceClaimed(originator_id=nonce_stream(statement.ledger, entry.signed.signer,
+                                                   statement.nonce),
+                        originator_version=1, timestamp=moment, ledger=statement.ledger,
+                        seq=entry.seq, digest=digest or entry.signed.digest)
+
+
+def decode_stored(stored: StoredEvent) -> StoredLeaf:
+    """Decode a stored row without trusting it; bad rows become an unparsable leaf."""
+    seq = stored.originator_version - 1
+    try:
+        state = json.loads(stored.state)
+        return StoredLeaf(seq, state["leaf"].encode("utf-8"), list(state.get("nodes", [])))
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeError):
+        return StoredLeaf(seq, bytes(stored.state), [])
+
+
+class LogReader:
+    """Reads entries, nonce claims and Merkle nodes straight from the recorder."""
+
+    def __init__(self, app: Application) -> None:
+        self.recorder = app.recorder
+
+    def stored(self, slug: str, start: int = 0, stop: int | None = None,
+               page_size: int = READ_PAGE_SIZE) -> Iterator[StoredLeaf]:
+        """Entries ``start`` up to ``stop`` (exclusive), read page by page."""
+        position = start
+        while stop is None or position < stop:
+            limit = page_size if stop is None else min(page_size, stop - position)
+            rows = self.recorder.select_events(ledger_stream(slug), gt=position, limit=limit)
+            for row in rows:
+                yield decode_stored(row)
+            if len(rows) < limit:
+                return
+            position += len(rows)
+
+    def entry(self, slug: str, seq: int) -> Entry:
+        rows = self.recorder.select_events(ledger_stream(slug), gt=seq, lte=seq + 1)
+        assert rows, f"entry {seq} of {slug} is not stored"
+        return decode_stored(rows[0]).entry()
+
+    def size(self, slug: str) -> int:
+        rows = self.recorder.select_events(ledger_stream(slug), desc=True, limit=1)
+        return rows[0].originator_version if rows else 0
+
+    def nonce_claim(self, slug: str, signer: str, nonce: str) -> tuple[int, str] | None:
+        rows = self.recorder.select_events(nonce_stream(slug, signer, nonce), limit=1)
+        if not rows:
+            return None
+        state = json.loads(rows[0].state)
+        return state["seq"], state["digest"]
+
+    def merkle_nodes(self, slug: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Stored Merkle nodes: node (level, index) lives beside the entry that completed it."""
+        by_seq: dict[int, list[tuple[int, int]]] = {}
+        for level, index in wanted:
+            by_seq.setdefault((index + 1) * 2**level - 1, []).append((level, index))
+        found: dict[tuple[int, int], bytes] = {}
+        for seq, stored in self._stored_at(slug, sorted(by_seq)):
+            for level, index in by_seq.get(seq, []):
+                try:  # a damaged row just lacks the node: the proof reports it missing
+                    found[(level, index)] = bytes.fromhex(stored.nodes[level])
+                except (IndexError, ValueError, TypeError):
+                    continue
+        return found
+
+    def _stored_at(self, slug: str, seqs: list[int]) -> Iterator[tuple[int, StoredLeaf]]:
+        """Entries at ``seqs`` in ONE query per chunk (a proof needs at most ~2 log2 n)."""
+        for start in range(0, len(seqs), SELECT_IN_MAX):
+            versions = [seq + 1 for seq in seqs[start:start + SELECT_IN_MAX]]
+            for row in self._select_versions(ledger_stream(slug), versions):
+                stored = decode_stored(row)
+                yield stored.seq, stored
+
+    def _select_versions(self, stream: UUID, versions: list[int]) -> list[StoredEvent]:
+        """``select_events`` for a set of versions: the recorder has no such call."""
+        table, datastore = self.recorder.events_table_name, self.recorder.datastore
+        if isinstance(datastore, SQLiteDatastore):  # originator ids are stored as hex text
+            marks = ",".join("?" * len(versions))
+            query = (f"SELECT originator_version, state FROM {table} WHERE originator_id = ? "
+                     f"AND originator_version IN ({marks})")
+            with datastore.transaction(commit=False) as cursor:
+                cursor.execute(query, [stream.hex, *versions])
+                rows = cursor.fetchall()
+        else:  # PostgreSQL (psycopg 3)
+            from psycopg.sql import SQL, Identifier
+
+            query = SQL("SELECT originator_version, state FROM {}.{} WHERE originator_id = %s "
+                        "AND originator_version = ANY(%s)").format(
+                Identifier(datastore.schema), Identifier(table))
+            with datastore.get_connection() as conn, conn.cursor() as cursor:
+                cursor.execute(query, [stream, versions])
+                rows = cursor.fetchall()
+        return [StoredEvent(originator_id=stream, originator_version=row["originator_version"],
+                            topic="", state=bytes(row["state"])) for row in rows]
+
+    def ledger_slugs(self) -> list[str]:
+        slugs: list[str] = []
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, READ_PAGE_SIZE, topics=topics_of(LedgerOpened))
+            for notification in page:
+                slugs.append(json.loads(json.loads(notification.state)["leaf"])["ledger"])
+            if len(page) < READ_PAGE_SIZE:
+                return sorted(slugs)
+            start = page[-1].id + 1

@@ -1,0 +1,115 @@
+"""Audit bundles (FORMAT.md section 9): export a ledger to a directory, verify one offline.
+
+A bundle is ``entries.ndjson`` (leaf bytes + "\\n", seq order) and
+``checkpoint`` (a signed checkpoint covering exactly those entries). Export
+writes the first ``size`` entries of the given checkpoint, so entries
+appended while exporting never end up outside the checkpoint; it writes to a
+temporary directory beside the target and renames it, so a failed export
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from ledger.errors import CheckpointError, LedgerError, LedgerNotFound
+from ledger.verify.run import Options, Progress, run
+from ledger.verify.checkpoint import read_claim, read_note
+from ledger.verify.http import verify_url
+from ledger.verify.report import Code, Finding, Report
+
+__all__ = ["export_bundle", "verify_bundle", "verify_url", "ENTRIES_FILE", "CHECKPOINT_FILE"]
+
+ENTRIES_FILE = "entries.ndjson"
+CHECKPOINT_FILE = "checkpoint"
+_READ_BLOCK_BYTES = 1 << 20
+
+
+def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: str) -> int:
+    """Write the bundle of ``slug`` at ``checkpoint_note``'s size; return the entries written."""
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise LedgerError(f"{directory} already exists and is not an empty directory; "
+                          "a bundle is written to a new or empty one", path=str(directory))
+    claim = read_claim(checkpoint_note)
+    if claim.body is None:
+        raise CheckpointError(f"cannot export with this checkpoint: {claim.problem}")
+    if app.reader.size(slug) == 0:
+        raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        written = _write_entries(app, slug, staging / ENTRIES_FILE, claim.body.size)
+        (staging / CHECKPOINT_FILE).write_bytes(claim.note.encode("utf-8"))
+        os.replace(staging, directory)  # an empty target directory is replaced atomically
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return written
+
+
+def _write_entries(app: Any, slug: str, path: Path, size: int) -> int:
+    written = 0
+    with path.open("wb") as out:
+        for stored in app.reader.stored(slug, 0, size):
+            if b"\n" in stored.leaf:  # canonical JSON never holds a raw newline
+                raise LedgerError(f"stored entry {stored.seq} of {slug} contains a newline, so "
+                                  "it cannot be one line of a bundle; verify the ledger",
+                                  seq=stored.seq)
+            out.write(stored.leaf + b"\n")
+            written += 1
+    if written != size:
+        raise LedgerError(f"the checkpoint signs {size} entries but {slug} has {written} stored",
+                          size=size, stored=written)
+    return written
+
+
+def verify_bundle(directory: str | Path, *, log_vkey: str | None = None,
+                  genesis_hash: str | None = None, since: str | Path | None = None,
+                  workers: int | None = None, progress: Progress | None = None) -> Report:
+    """Verify a bundle offline; ``since`` is the path of an older checkpoint the auditor kept."""
+    directory = Path(directory)
+    entries = directory / ENTRIES_FILE
+    note = read_note(directory / CHECKPOINT_FILE, "the bundle's checkpoint")
+    older = read_note(Path(since), "the older checkpoint") if since is not None else None
+    total = _count_lines(entries)
+    options = Options(None, genesis_hash, log_vkey, note, older)
+    report = run(((leaf, None) for leaf in _lines(entries)), options, total=total,
+                 workers=workers, progress=progress)
+    if report.checkpoint_size is not None and report.checkpoint_size < report.size:
+        report.findings.append(Finding(None, Code.CHECKPOINT_INCOMPLETE,
+                                       f"the bundle holds {report.size} entries but its checkpoint "
+                                       f"covers only {report.checkpoint_size}; it must cover all",
+                                       checkpoint_size=report.checkpoint_size))
+        report.sort()
+    return report
+
+
+def _open_entries(path: Path):
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise LedgerError(f"the bundle's entries are missing: no file {path}",
+                          path=str(path)) from None
+    except OSError as exc:
+        raise LedgerError(f"cannot read {path}: {exc.strerror}", path=str(path)) from None
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in the file (a last line without its newline counts), for the progress bar."""
+    count, last = 0, b"\n"
+    with _open_entries(path) as handle:
+        while block := handle.read(_READ_BLOCK_BYTES):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with _open_entries(path) as handle:
+        for line in handle:
+            yield line[:-1] if line.endswith(b"\n") else line

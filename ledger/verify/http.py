@@ -1,0 +1,165 @@
+"""Verifying a live server over HTTP (FORMAT.md section 8), with the standard library only
+(``ledger/`` depends on nothing web-shaped).
+
+The server is trusted for nothing: its latest checkpoint is checked against
+the log key, every entry up to the checkpoint's size is fetched and checked
+exactly like a bundle, and then the server's own proofs are checked against
+the checkpoint root: inclusion proofs for a sample of seqs (or all), and, given
+an older checkpoint the auditor kept, the consistency proof to the new one. A
+server that shows one history to ``/entries`` and another to ``/proofs`` is
+caught by the proofs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import quote, urlencode
+
+from ledger.errors import LedgerError
+from ledger.format.merkle import verify_consistency, verify_inclusion
+from ledger.verify.run import Options, Progress, run
+from ledger.verify.checkpoint import Claim, read_claim, read_note
+from ledger.verify.leaf import leaf_hash
+from ledger.verify.report import Code, Finding, Report
+
+PAGE_ENTRIES = 1000          # the server answers at most this many per request
+SAMPLE_PROOFS = 16           # inclusion proofs checked by default (None: every seq)
+RESPONSE_BYTES_MAX = 64 << 20
+TIMEOUT_SECONDS = 30
+
+
+def verify_url(base_url: str, ledger: str, *, log_vkey: str | None = None,
+               genesis_hash: str | None = None, since: str | Path | None = None,
+               progress: Progress | None = None, workers: int | None = None,
+               proofs: int | None = SAMPLE_PROOFS) -> Report:
+    """Verify ``ledger`` as served at ``base_url``; ``since`` is an older checkpoint's path."""
+    server = _Server(base_url, ledger)
+    claim = read_claim(server.get("checkpoint").decode("utf-8", "replace"))
+    if claim.body is None:
+        raise LedgerError(f"the server's checkpoint for {ledger} is unreadable: {claim.problem}")
+    older = None
+    if since is not None:
+        older = read_claim(read_note(Path(since), "the older checkpoint"), older=True)
+    size = claim.body.size
+    sampled = set(_sample(size, proofs))
+    kept: dict[int, bytes] = {}
+
+    def leaves() -> Iterator[tuple[bytes, None]]:
+        for seq, leaf in enumerate(server.entries(size)):
+            if seq in sampled:
+                kept[seq] = leaf
+            yield leaf, None
+
+    options = Options(ledger, genesis_hash, log_vkey, claim.note, older.note if older else None)
+    report = run(leaves(), options, total=size, workers=workers, progress=progress)
+    report.findings.extend(_inclusion_findings(server, kept, claim))
+    if older is not None and older.body is not None:
+        report.findings.extend(_consistency_findings(server, older, claim))
+    report.sort()
+    return report
+
+
+def _sample(size: int, proofs: int | None) -> list[int]:
+    """Seqs whose inclusion proofs are checked: first, last and evenly between."""
+    if proofs is None or proofs >= size:
+        return list(range(size))
+    if proofs <= 0:
+        return []
+    step = (size - 1) / max(1, proofs - 1)
+    return sorted({round(i * step) for i in range(proofs)})
+
+
+def _inclusion_findings(server: _Server, kept: dict[int, bytes], claim: Claim) -> list[Finding]:
+    size, root = claim.body.size, claim.body.root
+    findings = []
+    for seq, leaf in sorted(kept.items()):
+        try:
+            answer = server.json("proofs/inclusion", seq=seq, size=size)
+            ok = verify_inclusion(leaf_hash(leaf), seq, size, _hashes(answer), root)
+        except LedgerError as exc:
+            ok, why = False, str(exc)
+        else:
+            why = "it does not lead from this entry to the checkpoint root"
+        if not ok:
+            findings.append(Finding(seq, Code.BAD_PROOF, f"the server's inclusion proof of seq "
+                                    f"{seq} in the tree of size {size} fails: {why}"))
+    return findings
+
+
+def _consistency_findings(server: _Server, older: Claim, claim: Claim) -> list[Finding]:
+    old_size, size = older.body.size, claim.body.size
+    if old_size == 0 or old_size >= size:
+        return []  # equal sizes: the roots were compared with the entries already
+    try:
+        answer = server.json("proofs/consistency", **{"from": old_size, "to": size})
+        ok = verify_consistency(old_size, size, older.body.root, claim.body.root, _hashes(answer))
+        why = "it does not connect the older root to the current one"
+    except LedgerError as exc:
+        ok, why = False, str(exc)
+    if ok:
+        return []
+    return [Finding(None, Code.INCONSISTENT, f"the server's consistency proof from size {old_size} "
+                    f"to {size} fails: {why}", checkpoint_size=old_size)]
+
+
+def _hashes(answer: Any) -> list[bytes]:
+    hashes = answer.get("hashes") if isinstance(answer, dict) else None
+    if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
+        raise LedgerError("the proof has no list of base64 hashes")
+    try:
+        return [base64.b64decode(h, validate=True) for h in hashes]
+    except (binascii.Error, ValueError):
+        raise LedgerError("the proof holds a hash that is not base64") from None
+
+
+class _Server:
+    def __init__(self, base_url: str, ledger: str) -> None:
+        self.base = f"{base_url.rstrip('/')}/v1/ledgers/{quote(ledger, safe='')}"
+
+    def get(self, path: str, **params: Any) -> bytes:
+        url = f"{self.base}/{path}" + (f"?{urlencode(params)}" if params else "")
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
+                body = response.read(RESPONSE_BYTES_MAX + 1)
+        except urllib.error.HTTPError as exc:
+            raise LedgerError(f"GET {url} answered {exc.code}: {_problem(exc)}",
+                              status=exc.code) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise LedgerError(f"cannot reach {url}: {reason}") from None
+        if len(body) > RESPONSE_BYTES_MAX:
+            raise LedgerError(f"GET {url} answered more than {RESPONSE_BYTES_MAX} bytes")
+        return body
+
+    def json(self, path: str, **params: Any) -> Any:
+        try:
+            return json.loads(self.get(path, **params))
+        except ValueError:
+            raise LedgerError(f"{path} did not answer JSON") from None
+
+    def entries(self, size: int) -> Iterator[bytes]:
+        """Leaf bytes of entries 0..size-1, page by page; fewer if the server runs out."""
+        start = 0
+        while start < size:
+            limit = min(PAGE_ENTRIES, size - start)
+            page = self.get("entries", start=start, limit=limit).split(b"\n")
+            if page and page[-1] == b"":
+                page.pop()
+            yield from page[:limit]
+            if len(page) < limit or not page:
+                return
+            start += limit
+
+
+def _problem(exc: urllib.error.HTTPError) -> str:
+    try:
+        document = json.loads(exc.read(64 * 1024))
+        return str(document.get("detail") or document.get("title") or exc.reason)
+    except (ValueError, AttributeError, OSError):
+        return str(exc.reason)

@@ -1,0 +1,168 @@
+"""Strict parsing of one leaf for the verifier, fast.
+
+``Entry.from_leaf`` is the reference: it walks every value in Python three
+times (parse, re-encode, body check) and re-encodes the statement to check its
+signature, which costs about as much as the Ed25519 check itself.
+``parse_leaf`` accepts a leaf only when one C-speed parse (with hooks for
+integers, floats and object keys), one canonical re-encoding compared byte for
+byte, and the field checks prove that ``Entry.from_leaf`` would accept it too;
+anything it is not sure of goes to ``Entry.from_leaf``, whose answer (and
+error message) is final. So the fast path may be stricter than the reference,
+never laxer; tests/properties/test_tamper_properties.py checks that on
+arbitrary damaged leaves and bodies.
+
+The signing input is cut out of the leaf instead of re-encoded: in a
+canonical leaf the statement object is encoded exactly as CJSON(statement),
+and it is the value of ``"statement"``, the second-last key before ``"v"``.
+Nothing before that key can hold a quote (slug, hex, time, integer, base64).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from ledger.format.cjson import DEPTH_MAX
+from ledger.errors import FormatError
+from ledger.format.keys import b64decode
+from ledger.format.statements import (ENTRY_FIELDS, ENTRY_VERSION, HASH_RE, KEY_ID_RE, NONCE_RE,
+                               SIGNING_CONTEXT, SLUG_RE, STATEMENT_FIELDS, TIME_RE, TYPE_RE,
+                               Entry)
+
+# Statement types whose body the key registry needs; other bodies stay in the worker.
+REGISTRY_TYPES = frozenset({"ledger.opened", "key.registered", "key.revoked",
+                            "ledger.log_key_rotated"})
+_STATEMENT_KEY = b',"statement":'
+_TAIL = b',"v":%d}' % ENTRY_VERSION
+
+
+class LeafFacts(NamedTuple):
+    """What the sequential checks need from a leaf (small, so cheap to send between processes)."""
+
+    seq: int
+    prev: str
+    recorded_at: str
+    ledger: str
+    signer: str
+    nonce: str
+    type: str
+    body: dict[str, Any] | None  # only for REGISTRY_TYPES
+
+
+class Parsed(NamedTuple):
+    facts: LeafFacts
+    message: bytes  # the signing input: context prefix + CJSON(statement)
+    sig: bytes
+
+
+class _NotSure(Exception):
+    """The fast path cannot vouch for this leaf; ask Entry.from_leaf."""
+
+
+def leaf_hash(leaf: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + leaf).digest()
+
+
+def parse_leaf(leaf: bytes) -> Parsed:
+    """Facts, signing input and raw signature of a leaf; FormatError if it is not an entry."""
+    try:
+        return _fast_parse(leaf)
+    except (_NotSure, ValueError, TypeError, KeyError, AttributeError, RecursionError,
+            UnicodeError, FormatError):
+        pass
+    entry = Entry.from_leaf(leaf)  # raises the authoritative FormatError
+    return _parsed_from_entry(entry)
+
+
+def _parsed_from_entry(entry: Entry) -> Parsed:
+    statement = entry.statement
+    facts = LeafFacts(entry.seq, entry.prev, entry.recorded_at, entry.ledger, entry.signed.signer,
+                      statement.nonce, statement.type,
+                      statement.body if statement.type in REGISTRY_TYPES else None)
+    return Parsed(facts, statement.signing_input(), b64decode(entry.signed.sig, length=64))
+
+
+def _parse_int(text: str) -> int:
+    # Up to 15 digits always lies within ±(2^53-1); longer ones go to the reference.
+    if len(text.lstrip("-")) > 15:
+        raise _NotSure
+    return int(text)
+
+
+def _reject(_: str) -> Any:
+    raise _NotSure
+
+
+def _ascii_keys(value: dict[str, Any]) -> dict[str, Any]:
+    if not "".join(value).isascii():
+        raise _NotSure
+    return value
+
+
+# Built once: json.loads/json.dumps with options build a new codec on every call.
+_DECODER = json.JSONDecoder(parse_float=_reject, parse_int=_parse_int, parse_constant=_reject,
+                            object_hook=_ascii_keys)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                            allow_nan=False)
+
+
+def _check_depth(value: Any, depth: int) -> None:
+    if depth >= DEPTH_MAX:  # stricter than the reference by one level: that is allowed
+        raise _NotSure
+    for item in value.values() if type(value) is dict else value:
+        if type(item) is dict or type(item) is list:
+            _check_depth(item, depth + 1)
+
+
+def _fast_parse(leaf: bytes) -> Parsed:
+    if type(leaf) is not bytes:
+        raise _NotSure
+    value = _DECODER.decode(leaf.decode("utf-8"))
+    # Re-encoding catches duplicate keys, spacing, key order, escapes and lone surrogates.
+    if _ENCODER.encode(value).encode("utf-8") != leaf:
+        raise _NotSure
+    if type(value) is not dict or value.keys() != ENTRY_FIELDS:
+        raise _NotSure
+    facts, sig = _entry_fields(value)
+    if leaf.count(b"{") + leaf.count(b"[") > DEPTH_MAX:  # else nesting cannot be too deep
+        _check_depth(value, 0)
+    start = leaf.index(_STATEMENT_KEY) + len(_STATEMENT_KEY)
+    if not leaf.endswith(_TAIL):
+        raise _NotSure
+    return Parsed(facts, SIGNING_CONTEXT + leaf[start:-len(_TAIL)], sig)
+
+
+def _entry_fields(value: dict[str, Any]) -> tuple[LeafFacts, bytes]:
+    statement, seq, prev = value["statement"], value["seq"], value["prev"]
+    ok = (type(value["v"]) is int and value["v"] == ENTRY_VERSION
+          and type(seq) is int and seq >= 0
+          and type(prev) is str and HASH_RE.fullmatch(prev)
+          and _is_time(value["recorded_at"])
+          and type(value["signer"]) is str and KEY_ID_RE.fullmatch(value["signer"])
+          and type(value["sig"]) is str
+          and type(statement) is dict and statement.keys() == STATEMENT_FIELDS)
+    if not ok:
+        raise _NotSure
+    ledger, type_, nonce = statement["ledger"], statement["type"], statement["nonce"]
+    ok = (type(ledger) is str and SLUG_RE.fullmatch(ledger) and value["ledger"] == ledger
+          and type(type_) is str and TYPE_RE.fullmatch(type_)
+          and type(statement["body"]) is dict
+          and _is_time(statement["signed_at"])
+          and type(nonce) is str and NONCE_RE.fullmatch(nonce))
+    if not ok:
+        raise _NotSure
+    sig = b64decode(value["sig"], what="sig", length=64)
+    body = statement["body"] if type_ in REGISTRY_TYPES else None
+    facts = LeafFacts(seq, prev, value["recorded_at"], ledger, value["signer"], nonce, type_, body)
+    return facts, sig
+
+
+def _is_time(text: Any) -> bool:
+    """TIME_RE plus a real date. Once TIME_RE has pinned the shape, fromisoformat rejects
+    exactly what strptime does (day 31 of April, hour 24, second 60), at a tenth of the cost."""
+    if type(text) is not str or not TIME_RE.fullmatch(text):
+        return False
+    datetime.fromisoformat(text[:-1])  # ValueError -> the reference decides
+    return True
