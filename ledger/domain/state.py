@@ -10,20 +10,20 @@ the store has accepted the entries they came from.
 from __future__ import annotations
 
 from collections import ChainMap
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, MutableMapping
 
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
 
-MAP_FIELDS = ("keys", "funds", "accounts", "balances", "budgets", "cash_entries",
-              "confirmed", "reversed_by", "batch_entries",
-              # governance (records in ledger.domain.records; statuses are overwrites)
-              "policies", "pending", "flows", "entry_projects", "projects", "resolutions",
-              "assets", "trades", "bids", "trade_receipts", "catalogues", "disclosures",
-              "questions", "interests")
+if TYPE_CHECKING:
+    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
+                                       PendingEntry, Policy, Project, Question, Resolution,
+                                       Trade)
 
+Balance = tuple[str, str, str]  # (account, fund, currency)
+FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
 
 @dataclass(frozen=True)
 class KeyRecord:
@@ -75,30 +75,39 @@ class LedgerState:
     currency: str = ""
     log_keys: list[tuple[int, str]] = field(default_factory=list)  # (from size, vkey)
     frontier: CompactRange = field(default_factory=CompactRange)
-    keys: Any = field(default_factory=dict)          # key_id -> KeyRecord
-    funds: Any = field(default_factory=dict)         # code -> Fund
-    accounts: Any = field(default_factory=dict)      # code -> Account
-    balances: Any = field(default_factory=dict)      # (account, fund, currency) -> minor units
-    budgets: Any = field(default_factory=dict)       # (fund, year) -> minor units
-    cash_entries: Any = field(default_factory=dict)  # seq -> recorder key_id, if it moves cash/bank
-    confirmed: Any = field(default_factory=dict)     # seq -> seq of the confirmation
-    reversed_by: Any = field(default_factory=dict)   # seq -> seq of the reversal
-    batch_entries: Any = field(default_factory=dict)  # entries of an unsaved batch, by seq
+    keys: MutableMapping[str, KeyRecord] = field(default_factory=dict)
+    funds: MutableMapping[str, Fund] = field(default_factory=dict)
+    accounts: MutableMapping[str, Account] = field(default_factory=dict)
+    # signed: debit +, credit -
+    balances: MutableMapping[Balance, int] = field(default_factory=dict)
+    # (fund, year) -> minor units
+    budgets: MutableMapping[tuple[str, int], int] = field(default_factory=dict)
+    # seq -> recorder key_id, if it moves cash/bank
+    cash_entries: MutableMapping[int, str] = field(default_factory=dict)
+    # seq -> seq of the confirmation
+    confirmed: MutableMapping[int, int] = field(default_factory=dict)
+    # seq -> seq of the reversal
+    reversed_by: MutableMapping[int, int] = field(default_factory=dict)
+    batch_entries: MutableMapping[int, Entry] = field(default_factory=dict)  # of an unsaved batch
     # governance: see ledger/domain/records.py and docs/governance.md
-    policies: Any = field(default_factory=dict)     # seq of policy.set -> Policy
-    pending: Any = field(default_factory=dict)      # seq of entry.posted -> PendingEntry
-    flows: Any = field(default_factory=dict)        # ("fund"|"project", code, "YYYY-MM") -> Flow
-    entry_projects: Any = field(default_factory=dict)  # seq of entry.posted -> project code
-    projects: Any = field(default_factory=dict)     # code -> Project
-    resolutions: Any = field(default_factory=dict)  # seq -> Resolution
-    assets: Any = field(default_factory=dict)       # code -> Asset
-    trades: Any = field(default_factory=dict)       # seq of trade.proposed -> Trade
-    bids: Any = field(default_factory=dict)         # seq of trade.bid_received -> Bid
-    trade_receipts: Any = field(default_factory=dict)  # seq of a receipt entry -> trade seq
-    catalogues: Any = field(default_factory=dict)   # seq -> Catalogue
-    disclosures: Any = field(default_factory=dict)  # seq -> Disclosure
-    questions: Any = field(default_factory=dict)    # seq of question.asked -> Question
-    interests: Any = field(default_factory=dict)    # seq of interest.declared -> Interest
+    policies: MutableMapping[int, Policy] = field(default_factory=dict)  # by seq of policy.set
+    # by seq of entry.posted
+    pending: MutableMapping[int, PendingEntry] = field(default_factory=dict)
+    flows: MutableMapping[FlowKey, Flow] = field(default_factory=dict)
+    entry_projects: MutableMapping[int, str] = field(default_factory=dict)  # seq -> project code
+    projects: MutableMapping[str, Project] = field(default_factory=dict)
+    resolutions: MutableMapping[int, Resolution] = field(default_factory=dict)
+    assets: MutableMapping[str, Asset] = field(default_factory=dict)
+    trades: MutableMapping[int, Trade] = field(default_factory=dict)  # by seq of trade.proposed
+    bids: MutableMapping[int, Bid] = field(default_factory=dict)  # by seq of trade.bid_received
+    # receipt seq -> trade seq
+    trade_receipts: MutableMapping[int, int] = field(default_factory=dict)
+    catalogues: MutableMapping[int, Catalogue] = field(default_factory=dict)
+    disclosures: MutableMapping[int, Disclosure] = field(default_factory=dict)
+    # by seq of question.asked
+    questions: MutableMapping[int, Question] = field(default_factory=dict)
+    # by seq of interest.declared
+    interests: MutableMapping[int, Interest] = field(default_factory=dict)
 
     @property
     def log_key(self) -> str:
@@ -124,8 +133,7 @@ class LedgerState:
         frontier = CompactRange.from_nodes(self.frontier.size, self.frontier.nodes())
         child = replace(self, log_keys=list(self.log_keys), frontier=frontier)
         for name in MAP_FIELDS:
-            parent_map = getattr(self, name)
-            setattr(child, name, ChainMap({}, parent_map))
+            setattr(child, name, ChainMap({}, getattr(self, name)))
         child.batch_entries = ChainMap({}, {})
         return child
 
@@ -134,8 +142,7 @@ class LedgerState:
         for name in MAP_FIELDS:
             if name != "batch_entries":
                 getattr(self, name).update(getattr(child, name).maps[0])
-        for attribute in ("size", "head", "last_recorded_at", "name", "origin", "currency",
-                          "log_keys", "frontier"):
+        for attribute in SCALAR_FIELDS:
             setattr(self, attribute, getattr(child, attribute))
 
     def record_position(self, entry: Entry) -> list[bytes]:
@@ -145,3 +152,10 @@ class LedgerState:
         self.head = entry.hash
         self.last_recorded_at = entry.recorded_at
         return self.frontier.append(bytes.fromhex(entry.hash))
+
+
+# Derived from the fields, so a new map cannot be forgotten by fork() and absorb():
+# every map is copy-on-write in a fork; everything else is taken over whole.
+MAP_FIELDS = tuple(f.name for f in fields(LedgerState) if f.default_factory is dict)
+SCALAR_FIELDS = tuple(f.name for f in fields(LedgerState)
+                      if f.name not in MAP_FIELDS and f.name != "slug")

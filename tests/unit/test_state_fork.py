@@ -1,0 +1,37 @@
+"""A fork of the ledger state decides a batch without touching the state it came
+from; absorb() takes over exactly what the fork wrote, for every field."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, LedgerState
+
+
+def test_every_map_of_the_state_is_copy_on_write_in_a_fork():
+    parent = LedgerState("xinzhu")
+    fork = parent.fork()
+    for name in MAP_FIELDS:
+        getattr(fork, name)[("written", name)] = name
+    assert all(len(getattr(parent, name)) == 0 for name in MAP_FIELDS)
+    parent.absorb(fork)
+    written = [name for name in MAP_FIELDS if getattr(parent, name).get(("written", name))]
+    # an unsaved batch's entries are the fork's alone: never absorbed
+    assert written == [name for name in MAP_FIELDS if name != "batch_entries"]
+
+
+def test_absorb_takes_over_every_field_that_is_not_a_map():
+    parent = LedgerState("xinzhu")
+    fork = parent.fork()
+    fork.size, fork.head, fork.currency = 7, "ab" * 32, "CNY"
+    fork.log_keys.append((0, "vkey"))
+    assert (parent.size, parent.currency, parent.log_keys) == (0, "", [])
+    parent.absorb(fork)
+    assert (parent.size, parent.head, parent.currency, parent.log_keys) == (
+        7, "ab" * 32, "CNY", [(0, "vkey")])
+
+
+def test_the_fields_are_maps_or_scalars_and_nothing_is_left_out():
+    names = {f.name for f in fields(LedgerState)}
+    assert names == set(MAP_FIELDS) | set(SCALAR_FIELDS) | {"slug"}
+    assert {"balances", "pending", "trades", "questions"} <= set(MAP_FIELDS)
