@@ -15,7 +15,8 @@ from eventsourcing.persistence import Notification
 
 from ledger.errors import LedgerError
 from ledger.format.statements import ZERO_HASH, Entry
-from ledger.log.store import EntryRecorded, LedgerOpened, decode_stored, ledger_stream, topics_of
+from ledger.log.store import (EntryRecorded, LedgerOpened, decode_stored, ledger_stream,
+                              topics_of)
 from projections.handlers import HANDLERS
 from projections.handlers.common import add_finding, signer_role
 

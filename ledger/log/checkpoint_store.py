@@ -24,7 +24,7 @@ from ledger.log.application import LedgerApplication
 from ledger.format.checkpoints import Checkpoint
 from ledger.format.notes import add_signatures, split_note
 from ledger.format.statements import utc_now
-from ledger.log.store import NAMESPACE, keep_legacy_topic
+from ledger.log.store import NAMESPACE
 
 
 def checkpoint_stream(slug: str, size: int) -> UUID:
@@ -35,21 +35,18 @@ def index_stream(slug: str) -> UUID:
     return uuid5(NAMESPACE, f"checkpoints/{slug}")
 
 
-@keep_legacy_topic
 class CheckpointSigned(DomainEvent):
     ledger: str
     size: int
     note: str  # the note as the log signed it, without cosignatures
 
 
-@keep_legacy_topic
 class CosignatureAdded(DomainEvent):
     ledger: str
     size: int
     line: str  # one tlog-cosignature line, without its newline
 
 
-@keep_legacy_topic
 class CheckpointListed(DomainEvent):
     ledger: str
     size: int

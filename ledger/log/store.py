@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
-from eventsourcing.utils import get_topic, register_topic
+from eventsourcing.utils import get_topic
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -51,26 +51,16 @@ class NonceClaimed(DomainEvent):
     digest: str
 
 
-# Stores written before the log moved into ``ledger/log/`` name their events by
-# the old module paths; registering them keeps those stores readable.
-LEGACY_MODULES: dict[str, str] = {"ledger.log.store": "ledger.store",
-                                  "ledger.log.checkpoint_store": "ledger.checkpointstore"}
-
-
-def keep_legacy_topic(cls: type) -> type:
-    """Register the topic ``cls`` was stored under before the move (class decorator)."""
-    register_topic(f"{LEGACY_MODULES[cls.__module__]}:{cls.__qualname__}", cls)
-    return cls
+# Stores written before the log moved into ``ledger/log/`` name the entry events by
+# their old module path. Events are decoded by stream and version, never by topic, so
+# only the topic filters need to know both names.
+LEGACY_MODULE = "ledger.store"
 
 
 def topics_of(*classes: type) -> list[str]:
-    """Every topic an event of these classes may be stored under, old and new."""
-    return [topic for cls in classes for topic in
-            (get_topic(cls), f"{LEGACY_MODULES[cls.__module__]}:{cls.__qualname__}")]
-
-
-for _event_class in (EntryRecorded, LedgerOpened, NonceClaimed):
-    keep_legacy_topic(_event_class)
+    """Every topic an entry event of these classes may be stored under, new and old."""
+    return [topic for cls in classes
+            for topic in (get_topic(cls), f"{LEGACY_MODULE}:{cls.__qualname__}")]
 
 
 @dataclass(frozen=True)
@@ -194,7 +184,8 @@ class LogReader:
         slugs: list[str] = []
         start = 1
         while True:
-            page = self.recorder.select_notifications(start, READ_PAGE_SIZE, topics=topics_of(LedgerOpened))
+            page = self.recorder.select_notifications(start, READ_PAGE_SIZE,
+                                                      topics=topics_of(LedgerOpened))
             for notification in page:
                 slugs.append(json.loads(json.loads(notification.state)["leaf"])["ledger"])
             if len(page) < READ_PAGE_SIZE:
