@@ -10,6 +10,10 @@ and prints JSON with ratio = bare_s / verify_s (1.0 would be "free" checks).
     python bench/verify.py            # 20,000 entries
     python bench/verify.py --large    # 100,000 entries
     python bench/verify.py --bundle DIR
+    python bench/verify.py --no-figures   # without a figures note (FORMAT.md v1.0 work)
+
+By default the log's figures note (FORMAT.md section 10) is checked too, so
+the balances are recomputed from every entry on the way.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from ledger.client import Signer, posting  # noqa: E402
 from ledger.format.keys import SigningKey  # noqa: E402
 from ledger.format.notes import Signer as NoteSigner  # noqa: E402
 from ledger.format.statements import ZERO_HASH, Entry, format_time  # noqa: E402
+from ledger.format.figures import document, sign_figures  # noqa: E402
+from ledger.verify.figures import FiguresTally  # noqa: E402
 from ledger.verify.run import _pool, verify_entries  # noqa: E402
 from ledger.verify.leaf import parse_leaf  # noqa: E402
 from ledger.verify.worker import signature_ok  # noqa: E402
@@ -61,6 +67,18 @@ def build_log(n: int) -> tuple[list[bytes], str]:
         frontier.append(bytes.fromhex(prev))
     note = sign_checkpoint(Checkpoint(log_key.name, n, frontier.root()), log_key)
     return leaves, note
+
+
+def figures_of(leaves: list[bytes], root: bytes) -> tuple[str, dict]:
+    """The bench log's figures note and document (signed by the bench's log key)."""
+    tally = FiguresTally()
+    for seq, leaf in enumerate(leaves):
+        money = parse_leaf(leaf).facts.money
+        if money is not None:
+            tally.take(seq, money)
+    doc = document(SLUG, len(leaves), root, tally.rows())
+    log_key = NoteSigner.from_seed(f"sunledger.example/{SLUG}", b"\x03" * 32)
+    return sign_figures(log_key.name, doc, log_key), doc
 
 
 def read_bundle(directory: Path) -> tuple[list[bytes], str]:
@@ -95,9 +113,9 @@ def time_bare(triples: list[tuple[bytes, bytes, bytes]]) -> float:
     return elapsed
 
 
-def time_verify(leaves: list[bytes], note: str, workers: int) -> float:
+def time_verify(leaves: list[bytes], note: str, workers: int, figures: list) -> float:
     started = time.perf_counter()
-    report = verify_entries(leaves, checkpoint_note=note, workers=workers)
+    report = verify_entries(leaves, checkpoint_note=note, workers=workers, figures=figures)
     elapsed = time.perf_counter() - started
     assert report.ok, report.findings[:3]
     return elapsed
@@ -109,19 +127,25 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=None)
     parser.add_argument("--bundle", type=Path, default=None, help="read entries from a bundle")
     parser.add_argument("--repeat", type=int, default=2, help="best of this many runs")
+    parser.add_argument("--no-figures", action="store_true", help="check no figures note")
     args = parser.parse_args()
     n = args.entries or (100_000 if args.large else 20_000)
     built = time.perf_counter()
     leaves, note = read_bundle(args.bundle) if args.bundle else build_log(n)
     built = time.perf_counter() - built
     triples = triples_of(leaves)
+    figures = []
+    if not args.no_figures and not args.bundle:
+        figures = [figures_of(leaves, merkle.MemoryNodes(
+            merkle.leaf_hash(leaf) for leaf in leaves).frontier.root())]
     time_bare(triples[:2000])  # start the fork server once, outside the timings
     # Interleaved, best of each: other processes on a shared machine hit both alike.
-    runs = [(time_verify(leaves, note, WORKERS), time_bare(triples)) for _ in range(args.repeat)]
+    runs = [(time_verify(leaves, note, WORKERS, figures), time_bare(triples))
+            for _ in range(args.repeat)]
     verify_s, bare_s = min(v for v, _ in runs), min(b for _, b in runs)
-    in_process_s = time_verify(leaves, note, 1)
+    in_process_s = time_verify(leaves, note, 1, figures)
     print(json.dumps({
-        "entries": len(leaves), "workers": WORKERS, "verify_s": round(verify_s, 3),
+        "entries": len(leaves), "workers": WORKERS, "figures": bool(figures), "verify_s": round(verify_s, 3),
         "bare_s": round(bare_s, 3), "ratio": round(bare_s / verify_s, 3), "target": TARGET,
         "in_process_s": round(in_process_s, 3),
         "entries_per_s": round(len(leaves) / verify_s), "build_s": round(built, 1),

@@ -108,12 +108,14 @@ def verify(
 
 def _verify_store(cli: Any, slug: str, **options: Any) -> Any:
     from ledger.log.checkpointing import CheckpointLog
+    from ledger.log.figures import kept_figures
     from ledger.verify.run import verify_ledger
 
     if cli.app.reader.size(slug) == 0:  # one clear line, not an empty report
         raise LedgerNotFound(f"ledger {slug!r} does not exist in {cli.settings.describe()}")
     latest = CheckpointLog(cli.app).latest(slug)
-    return verify_ledger(cli.app, slug, checkpoint_note=latest, **options)
+    figures = [(kept.note, kept.document()) for kept in kept_figures(cli.app, slug)]
+    return verify_ledger(cli.app, slug, checkpoint_note=latest, figures=figures, **options)
 
 
 def export(
@@ -121,16 +123,23 @@ def export(
     ledger: LedgerArg,
     bundle: Annotated[Path, typer.Option(
         "--bundle", metavar="DIR", file_okay=False,
-        help="Write entries.ndjson and checkpoint here, for offline audit.")],
+        help="Write entries.ndjson, checkpoint, figures and figures.json here, for offline "
+             "audit.")],
 ) -> None:
     """Sign a checkpoint of the ledger now and write an audit bundle for it."""
+    from ledger.format.checkpoints import Checkpoint
+    from ledger.format.notes import split_note
     from ledger.verify.bundle import export_bundle
     from ledger.log.checkpointing import CheckpointLog
 
     cli = cli_of(ctx)
-    note = CheckpointLog(cli.app).issue(ledger)
-    count = export_bundle(cli.app, ledger, bundle.expanduser(), note)
-    out().print(f"wrote {count} entries and their checkpoint to {escape(str(bundle))}")
+    log = CheckpointLog(cli.app)
+    note = log.issue(ledger)
+    kept = log.figures(ledger, Checkpoint.parse(split_note(note)[0]).size)
+    count = export_bundle(cli.app, ledger, bundle.expanduser(), note,
+                          (kept.note, kept.document()))
+    out().print(f"wrote {count} entries, their checkpoint and figures to "
+                f"{escape(str(bundle))}")
     out().print(f"check it with: sunledger verify {escape(str(bundle))}")
 
 

@@ -2,6 +2,10 @@
 
 Storage: ``ledger.log.checkpoint_store`` (streams in the application's event store).
 
+With every checkpoint the log signs the figures note of FORMAT.md section 10 at
+the same size, from the balances read under the same lock as the tree head, and
+keeps both in one transaction (``ledger.log.figures`` reads them back).
+
 Before signing size n the log checks that the stored tree still has, at the
 size of its latest checkpoint, the root that checkpoint signed, and that the
 stored Merkle nodes agree with the root folded from the entries themselves.
@@ -28,7 +32,10 @@ from eventsourcing.persistence import IntegrityError
 from ledger.log import proofs
 from ledger.log.application import LedgerApplication
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
-from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint
+from ledger.format.figures import Row, document, sign_figures
+from ledger.format.notes import Signer
+from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint, KeptFigures
+from ledger.log.figures import balance_rows, no_figures
 from ledger.errors import (CheckpointError, Conflict, FormatError, LedgerError, LedgerNotFound,
                            NotFound, SignatureError, UnknownKey)
 from ledger.keystore.log_keys import load_log_key
@@ -51,11 +58,15 @@ class TreeHead:
     size: int
     root: bytes  # folded from the entries (the in-memory frontier)
     log_keys: tuple[tuple[int, str], ...]
+    rows: tuple[Row, ...] = ()  # the figures rows (section 10) at this size
 
     @classmethod
     def of(cls, state: LedgerState) -> TreeHead:
         return cls(state.slug, state.origin, state.size, state.frontier.root(),
-                   tuple(state.log_keys))
+                   tuple(state.log_keys), balance_rows(state))
+
+    def figures_document(self) -> dict:
+        return document(self.slug, self.size, self.root, self.rows)
 
     def log_key_for_size(self, size: int) -> str:
         """As LedgerState.log_key_for_size: the last key named from a size <= ``size``."""
@@ -107,6 +118,29 @@ class CheckpointLog:
     def _note(kept: KeptCheckpoint | None) -> str | None:
         return kept.with_cosignatures() if kept else None
 
+    def figures(self, slug: str, size: int | None = None) -> KeptFigures:
+        """The figures signed with the checkpoint at ``size`` (default: the latest one).
+
+        A checkpoint kept before the log signed figures gets them now if the tree
+        has not grown since (the balances at its size are still the current ones);
+        any other size without figures is NotFound, naming the sizes that exist.
+        """
+        if size is None:
+            latest = self.store.latest(slug)[1]
+            if latest is None:
+                raise no_figures(self.store, slug, 0)
+            size = latest.size
+        kept = self.store.figures_at(slug, size)
+        if kept is None and self.store.at_size(slug, size) is not None:
+            with self.app.locked_state(slug) as state:
+                head = TreeHead.of(state) if state.size == size else None
+            if head is not None:
+                self._issue(head)  # already signed at this size: this adds its figures
+                kept = self.store.figures_at(slug, size)
+        if kept is None:
+            raise no_figures(self.store, slug, size)
+        return kept
+
     # --- signing -------------------------------------------------------------
 
     def issue(self, slug: str) -> str:
@@ -126,9 +160,11 @@ class CheckpointLog:
                 if latest is not None and latest.size >= head.size:
                     return self._already_signed(head, latest)
                 self._check_extends(head, latest)
-                note = self._sign(head)
+                signer = self._log_signer(head)
+                note = sign_checkpoint(Checkpoint(head.origin, head.size, head.root), signer)
+                figures = sign_figures(head.origin, head.figures_document(), signer)
                 try:
-                    self.store.add(head.slug, head.size, note, count)
+                    self.store.add(head.slug, head.size, note, count, (figures, head.rows))
                 except IntegrityError:
                     continue  # another process signed meanwhile: look again
                 self._signed_sizes[head.slug] = head.size
@@ -148,7 +184,20 @@ class CheckpointLog:
                 f"{head.slug} has {stored_size} stored entries but a checkpoint was signed at "
                 f"size {latest.size}: entries were removed behind the log's back",
                 size=latest.size)
+        if latest.size == head.size and self.store.figures_at(head.slug, head.size) is None:
+            self._add_missing_figures(head)
         return latest.with_cosignatures()
+
+    def _add_missing_figures(self, head: TreeHead) -> None:
+        """Figures for a checkpoint kept before the log signed figures, at the same size."""
+        figures = sign_figures(head.origin, head.figures_document(), self._log_signer(head))
+        try:
+            self.store.add_figures(head.slug, head.size, figures, head.rows)
+        except IntegrityError:
+            pass  # another process kept them first: from the same entries, so the same rows
+        else:
+            log.info("signed figures of %s at size %d (its checkpoint predates figures)",
+                     head.slug, head.size)
 
     def _check_extends(self, head: TreeHead, latest: KeptCheckpoint | None) -> None:
         """Refuse to sign a tree that does not extend what was signed before."""
@@ -170,7 +219,7 @@ class CheckpointLog:
                 f"{old.size} no longer has the root signed then (history was rewritten)",
                 size=head.size, signed_size=old.size)
 
-    def _sign(self, head: TreeHead) -> str:
+    def _log_signer(self, head: TreeHead) -> Signer:
         signer = load_log_key(self.app.settings, head.slug)
         wanted = head.log_key_for_size(head.size)
         if signer.verifier().vkey != wanted:
@@ -178,7 +227,7 @@ class CheckpointLog:
                 f"the server's log key for {head.slug} is {signer.verifier().vkey} but the "
                 f"ledger says checkpoints of size {head.size} are signed by {wanted}",
                 size=head.size)
-        return sign_checkpoint(Checkpoint(head.origin, head.size, head.root), signer)
+        return signer
 
     def _lock(self, slug: str) -> threading.Lock:
         with self._locks_guard:

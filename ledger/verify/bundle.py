@@ -1,7 +1,10 @@
 """Audit bundles (FORMAT.md section 9): export a ledger to a directory, verify one offline.
 
-A bundle is ``entries.ndjson`` (leaf bytes + "\\n", seq order) and
-``checkpoint`` (a signed checkpoint covering exactly those entries). Export
+A bundle is ``entries.ndjson`` (leaf bytes + "\\n", seq order),
+``checkpoint`` (a signed checkpoint covering exactly those entries), and, from
+FORMAT.md v1.1, ``figures`` (the log's figures note at the checkpoint's size)
+with ``figures.json`` (the document it signs, as CJSON, so that a verifier can
+name the rows that differ). A bundle without ``figures`` (v1.0) still verifies. Export
 writes the first ``size`` entries of the given checkpoint, so entries
 appended while exporting never end up outside the checkpoint; it writes to a
 temporary directory beside the target and renames it, so a failed export
@@ -17,20 +20,27 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ledger.errors import CheckpointError, LedgerError, LedgerNotFound
+from ledger.format import cjson
+from ledger.format.figures import document_bytes
 from ledger.verify.run import Options, Progress, run
 from ledger.verify.checkpoint import read_claim, read_note
 from ledger.verify.http import verify_url
 from ledger.verify.report import Code, Finding, Report
 
-__all__ = ["export_bundle", "verify_bundle", "verify_url", "ENTRIES_FILE", "CHECKPOINT_FILE"]
+__all__ = ["export_bundle", "verify_bundle", "verify_url", "ENTRIES_FILE", "CHECKPOINT_FILE",
+           "FIGURES_FILE", "FIGURES_DOCUMENT_FILE"]
 
 ENTRIES_FILE = "entries.ndjson"
 CHECKPOINT_FILE = "checkpoint"
+FIGURES_FILE = "figures"
+FIGURES_DOCUMENT_FILE = "figures.json"
 _READ_BLOCK_BYTES = 1 << 20
 
 
-def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: str) -> int:
-    """Write the bundle of ``slug`` at ``checkpoint_note``'s size; return the entries written."""
+def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: str,
+                  figures: tuple[str, dict] | None = None) -> int:
+    """Write the bundle of ``slug`` at ``checkpoint_note``'s size; return the entries written.
+    ``figures`` is (figures note, document) signed at that same size."""
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise LedgerError(f"{directory} already exists and is not an empty directory; "
@@ -40,11 +50,17 @@ def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: s
         raise CheckpointError(f"cannot export with this checkpoint: {claim.problem}")
     if app.reader.size(slug) == 0:
         raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
+    if figures is not None and figures[1].get("size") != claim.body.size:
+        raise CheckpointError(f"the figures are of size {figures[1].get('size')}, the "
+                              f"checkpoint of size {claim.body.size}")
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
         written = _write_entries(app, slug, staging / ENTRIES_FILE, claim.body.size)
         (staging / CHECKPOINT_FILE).write_bytes(claim.note.encode("utf-8"))
+        if figures is not None:
+            (staging / FIGURES_FILE).write_bytes(figures[0].encode("utf-8"))
+            (staging / FIGURES_DOCUMENT_FILE).write_bytes(document_bytes(figures[1]))
         os.replace(staging, directory)  # an empty target directory is replaced atomically
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -77,9 +93,12 @@ def verify_bundle(directory: str | Path, *, log_vkey: str | None = None,
     note = read_note(directory / CHECKPOINT_FILE, "the bundle's checkpoint")
     older = read_note(Path(since), "the older checkpoint") if since is not None else None
     total = _count_lines(entries)
-    options = Options(None, genesis_hash, log_vkey, note, older)
+    figures, unreadable = _read_figures(directory)
+    options = Options(None, genesis_hash, log_vkey, note, older, figures=figures)
     report = run(((leaf, None) for leaf in _lines(entries)), options, total=total,
                  workers=workers, progress=progress)
+    report.findings.extend(unreadable)
+    report.sort()
     if report.checkpoint_size is not None and report.checkpoint_size < report.size:
         report.findings.append(Finding(None, Code.CHECKPOINT_INCOMPLETE,
                                        f"the bundle holds {report.size} entries but its checkpoint "
@@ -87,6 +106,22 @@ def verify_bundle(directory: str | Path, *, log_vkey: str | None = None,
                                        checkpoint_size=report.checkpoint_size))
         report.sort()
     return report
+
+
+def _read_figures(directory: Path) -> tuple[tuple, list[Finding]]:
+    """The bundle's (figures note, document) to check, if it has figures; a document that
+    is not JSON is a finding of its own (the note is still checked)."""
+    if not (directory / FIGURES_FILE).exists():
+        return (), []
+    note = read_note(directory / FIGURES_FILE, "the bundle's figures")
+    path = directory / FIGURES_DOCUMENT_FILE
+    if not path.exists():
+        return ((note, None),), []
+    try:
+        return ((note, cjson.loads(path.read_bytes())),), []
+    except (LedgerError, ValueError) as exc:
+        return ((note, None),), [Finding(None, Code.FIGURES_MISMATCH, f"{FIGURES_DOCUMENT_FILE} "
+                                         f"is not a JSON figures document: {exc}")]
 
 
 def _open_entries(path: Path):

@@ -7,7 +7,8 @@ exactly like a bundle, and then the server's own proofs are checked against
 the checkpoint root: inclusion proofs for a sample of seqs (or all), and, given
 an older checkpoint the auditor kept, the consistency proof to the new one. A
 server that shows one history to ``/entries`` and another to ``/proofs`` is
-caught by the proofs.
+caught by the proofs. The figures the server publishes at the checkpoint's size
+(FORMAT.md section 10) are recomputed from the same entries.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Iterator
 from urllib.parse import quote, urlencode
 
 from ledger.errors import LedgerError
+from ledger.format import cjson
 from ledger.format.merkle import verify_consistency, verify_inclusion
 from ledger.verify.run import Options, Progress, run
 from ledger.verify.checkpoint import Claim, read_claim, read_note
@@ -56,13 +58,29 @@ def verify_url(base_url: str, ledger: str, *, log_vkey: str | None = None,
                 kept[seq] = leaf
             yield leaf, None
 
-    options = Options(ledger, genesis_hash, log_vkey, claim.note, older.note if older else None)
+    figures, missing = _figures(server, size)
+    options = Options(ledger, genesis_hash, log_vkey, claim.note, older.note if older else None,
+                      figures=figures)
     report = run(leaves(), options, total=size, workers=workers, progress=progress)
+    report.findings.extend(missing)
     report.findings.extend(_inclusion_findings(server, kept, claim))
     if older is not None and older.body is not None:
         report.findings.extend(_consistency_findings(server, older, claim))
     report.sort()
     return report
+
+
+def _figures(server: _Server, size: int) -> tuple[tuple, list[Finding]]:
+    """The server's (figures note, document) at the checkpoint's size, or why there is none."""
+    try:
+        answer = cjson.loads(server.get("figures", size=size))
+    except LedgerError as exc:
+        return (), [Finding(None, Code.FIGURES_MISMATCH, f"the server publishes no figures for "
+                            f"its checkpoint of size {size}: {exc}", checkpoint_size=size)]
+    if not isinstance(answer, dict) or not isinstance(answer.get("note"), str):
+        return (), [Finding(None, Code.FIGURES_MISMATCH, "the server's figures answer has no "
+                            "note", checkpoint_size=size)]
+    return ((answer["note"], answer.get("figures")),), []
 
 
 def _sample(size: int, proofs: int | None) -> list[int]:

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from ledger.format.cjson import DEPTH_MAX
 from ledger.errors import FormatError
 from ledger.format.keys import b64decode
+from ledger.verify.figures import money_facts
 from ledger.format.statements import (ENTRY_FIELDS, ENTRY_VERSION, HASH_RE, KEY_ID_RE, NONCE_RE,
                                SIGNING_CONTEXT, SLUG_RE, STATEMENT_FIELDS, TIME_RE, TYPE_RE,
                                Entry)
@@ -49,6 +50,7 @@ class LeafFacts(NamedTuple):
     nonce: str
     type: str
     body: dict[str, Any] | None  # only for REGISTRY_TYPES
+    money: tuple | None = None   # what the figures need (ledger.verify.figures.money_facts)
 
 
 class Parsed(NamedTuple):
@@ -80,7 +82,8 @@ def _parsed_from_entry(entry: Entry) -> Parsed:
     statement = entry.statement
     facts = LeafFacts(entry.seq, entry.prev, entry.recorded_at, entry.ledger, entry.signed.signer,
                       statement.nonce, statement.type,
-                      statement.body if statement.type in REGISTRY_TYPES else None)
+                      statement.body if statement.type in REGISTRY_TYPES else None,
+                      money_facts(statement.type, statement.body))
     return Parsed(facts, statement.signing_input(), b64decode(entry.signed.sig, length=64))
 
 
@@ -155,7 +158,8 @@ def _entry_fields(value: dict[str, Any]) -> tuple[LeafFacts, bytes]:
         raise _NotSure
     sig = b64decode(value["sig"], what="sig", length=64)
     body = statement["body"] if type_ in REGISTRY_TYPES else None
-    facts = LeafFacts(seq, prev, value["recorded_at"], ledger, value["signer"], nonce, type_, body)
+    facts = LeafFacts(seq, prev, value["recorded_at"], ledger, value["signer"], nonce, type_, body,
+                      money_facts(type_, statement["body"]))
     return facts, sig
 
 

@@ -33,6 +33,7 @@ class Code:
     INCONSISTENT = "inconsistent"            # older checkpoint's root no longer matches: rewrite
     CHECKPOINT_INCOMPLETE = "checkpoint-incomplete"  # bundle checkpoint does not cover all entries
     BAD_PROOF = "bad-proof"                  # server proof does not verify (live verification)
+    FIGURES_MISMATCH = "figures-mismatch"    # a figures note the entries do not give (section 10)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Report:
     size: int = 0                     # entries read
     root: bytes = b""                 # Merkle root of all of them
     checkpoint_size: int | None = None  # size of the checkpoint checked, if any
+    figures: dict[int, dict] = field(default_factory=dict)  # recomputed documents, by size
 
     @property
     def ok(self) -> bool:

@@ -9,8 +9,9 @@ validations, not the first exception). Work is split in two:
 - sequential (``ledger.verify.sequential``, in the main process, as chunks
   come back in order): seq numbering, the ``prev`` chain, ledger slug,
   ``recorded_at`` order, the key registry as of each seq, the role table,
-  nonce uniqueness, the Merkle tree (``CompactRange``), stored nodes, and the
-  roots checkpoints are held to.
+  nonce uniqueness, the Merkle tree (``CompactRange``), stored nodes, the
+  roots checkpoints are held to, and the balances figures notes are held to
+  (recomputed from money facts the workers read out of each leaf).
 
 How a changed byte is localised: every field an entry's own checks cover
 (canonical form, seq, ledger, signer, signature, statement) names that seq
@@ -47,17 +48,19 @@ IN_FLIGHT_PER_WORKER = 2      # chunks queued per worker: keeps them busy, bound
 IN_PROCESS_BELOW = 3000       # smaller logs are verified without a pool (start-up costs more)
 
 Progress = Callable[[int, int | None], None]
+Figures = Iterable[tuple[str, dict | None]]
 
 
 def verify_entries(leaves: Iterable[bytes], *, ledger: str | None = None,
                    genesis_hash: str | None = None, log_vkey: str | None = None,
                    checkpoint_note: str | None = None, old_checkpoint_note: str | None = None,
                    stored_nodes: list[list[str]] | None = None, workers: int | None = None,
-                   progress: Progress | None = None) -> Report:
-    """Verify a log given as leaf bytes in seq order; see the module docstring."""
+                   progress: Progress | None = None, figures: Figures = ()) -> Report:
+    """Verify a log given as leaf bytes in seq order; see the module docstring.
+    ``figures``: (figures note, published document or None) pairs to hold to the entries."""
     total = len(leaves) if isinstance(leaves, Sized) else None
     options = Options(ledger, genesis_hash, log_vkey, checkpoint_note, old_checkpoint_note,
-                      check_nodes=stored_nodes is not None)
+                      check_nodes=stored_nodes is not None, figures=tuple(figures))
     nodes = stored_nodes if stored_nodes is not None else []
     pairs = ((leaf, nodes[i] if i < len(nodes) else None) for i, leaf in enumerate(leaves))
     return run(pairs, options, total=total, workers=workers, progress=progress)
@@ -66,10 +69,10 @@ def verify_entries(leaves: Iterable[bytes], *, ledger: str | None = None,
 def verify_ledger(app: Any, slug: str, *, checkpoint_note: str | None = None,
                   old_checkpoint_note: str | None = None, log_vkey: str | None = None,
                   genesis_hash: str | None = None, workers: int | None = None,
-                  progress: Progress | None = None) -> Report:
+                  progress: Progress | None = None, figures: Figures = ()) -> Report:
     """Verify a ledger as stored in ``app``'s database, including the stored Merkle nodes."""
     options = Options(slug, genesis_hash, log_vkey, checkpoint_note, old_checkpoint_note,
-                      check_nodes=True)
+                      check_nodes=True, figures=tuple(figures))
     pairs = ((stored.leaf, stored.nodes) for stored in app.reader.stored(slug))
     return run(pairs, options, total=app.reader.size(slug), workers=workers, progress=progress)
 

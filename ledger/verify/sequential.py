@@ -2,8 +2,9 @@
 
 Fed chunk results in log order (see ``ledger.verify.run``): seq numbering, the
 ``prev`` chain, ledger slug, ``recorded_at`` order, the key registry and role
-table as of each seq, nonce uniqueness, the Merkle tree and stored nodes, and
-the roots that checkpoints are held to. Chain breaks are attributed to an
+table as of each seq, nonce uniqueness, the Merkle tree and stored nodes,
+the roots that checkpoints are held to, and the balances figures notes are held
+to (``ledger.verify.figures``, tallied only when there is a figures note). Chain breaks are attributed to an
 entry only once the whole log is seen (a break is explained by the links on
 either side of it).
 """
@@ -14,9 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ledger.errors import FormatError
+from ledger.format.figures import document
 from ledger.format.merkle import EMPTY_ROOT, CompactRange
 from ledger.format.statements import ZERO_HASH
 from ledger.verify.checkpoint import Claim, check_claim, read_claim
+from ledger.verify.figures import FiguresTally, check_figures, read_figures_claim
 from ledger.verify.leaf import LeafFacts, parse_leaf
 from ledger.verify.registry import KeyRegistry
 from ledger.verify.report import Code, Finding, Report
@@ -34,6 +37,7 @@ class Options:
     checkpoint_note: str | None = None
     old_checkpoint_note: str | None = None
     check_nodes: bool = False
+    figures: tuple[tuple[str, dict | None], ...] = ()  # (figures note, published document)
 
 
 class SequentialCheck:
@@ -57,6 +61,11 @@ class SequentialCheck:
             (options.checkpoint_note, False), (options.old_checkpoint_note, True)) if note]
         self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
         self.root_sizes = {claim.size for claim in self.claims if claim.size}
+        self.figures_claims = [read_figures_claim(note, doc) for note, doc in options.figures]
+        self.figures_sizes = {claim.size for claim in self.figures_claims if claim.size}
+        self.root_sizes |= self.figures_sizes
+        self.tally = FiguresTally() if self.figures_claims else None
+        self.figures_rows: dict[int, tuple] = {}
 
     def add(self, seq: int | None, code: str, message: str) -> None:
         self.findings.append(Finding(seq, code, message))
@@ -96,7 +105,16 @@ class SequentialCheck:
             raw = chunk.facts[offset]
             if raw is not None:
                 self._entry(position, LeafFacts(*raw), deferred.get(position))
+            if self.tally is not None:
+                self._tally(position, raw)
             self.last_hash = leaf_hash.hex()
+
+    def _tally(self, position: int, raw: tuple | None) -> None:
+        money = LeafFacts(*raw).money if raw is not None else None
+        if money is not None:
+            self.tally.take(position, money)
+        if self.size in self.figures_sizes:
+            self.figures_rows[self.size] = self.tally.rows()
 
     def _merkle(self, position: int, leaf_hash: bytes, stored: list[str] | None) -> None:
         completed = self.compact.append(leaf_hash)
@@ -165,9 +183,19 @@ class SequentialCheck:
             self.findings.extend(check_claim(claim, roots=self.roots, log_size=self.size,
                                              registry=self.registry,
                                              log_vkey=self.options.log_vkey))
-        report = Report(self.findings, self.size, self.compact.root(), _checked_size(self.claims))
+        for figures in self.figures_claims:
+            self.findings.extend(check_figures(
+                figures, slug=self.slug or "", rows=self.figures_rows.get(figures.size),
+                root=self.roots.get(figures.size) if figures.size else None,
+                log_vkey=self.options.log_vkey or self.registry.log_key_for_size(figures.size or 0)))
+        report = Report(self.findings, self.size, self.compact.root(), _checked_size(self.claims),
+                        figures=self._recomputed_figures())
         report.sort()
         return report
+
+    def _recomputed_figures(self) -> dict[int, dict]:
+        return {size: document(self.slug or "", size, self.roots[size], rows)
+                for size, rows in self.figures_rows.items() if size in self.roots}
 
     def _attribute_chain_breaks(self) -> None:
         """Name the entry a broken link points at (see the module docstring)."""

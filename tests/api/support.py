@@ -13,7 +13,8 @@ from eventsourcing.sqlite import SQLiteDatastore
 from fastapi import FastAPI
 
 from ledger.log.application import LedgerApplication
-from ledger.log.checkpoint_store import CheckpointStore, checkpoint_stream, index_stream
+from ledger.log.checkpoint_store import (CheckpointStore, checkpoint_stream, figures_stream,
+                                         index_stream)
 from ledger.keystore.log_keys import log_key_path
 from ledger.settings import Settings
 from ledger.log.store import ledger_stream
@@ -53,10 +54,11 @@ def running(api: FastAPI) -> Iterator[str]:
 def rewrite_history(app: LedgerApplication, slug: str, keep: int, *,
                     drop_checkpoints: bool = True) -> None:
     """Behind the application's back: drop entries from seq ``keep`` on (and, unless
-    told otherwise, every checkpoint record of the ledger), as a rogue operator would."""
+    told otherwise, every checkpoint and figures record of the ledger), as a rogue operator would."""
     recorder, table = app.recorder, app.recorder.events_table_name
-    streams = [index_stream(slug)] + [checkpoint_stream(slug, size)
-                                      for size in CheckpointStore(app).sizes(slug)]
+    sizes = CheckpointStore(app).sizes(slug)
+    streams = [index_stream(slug)] + [stream(slug, size) for size in sizes
+                                      for stream in (checkpoint_stream, figures_stream)]
     streams = streams if drop_checkpoints else []
     if isinstance(recorder.datastore, SQLiteDatastore):  # ids stored as hex text
         mark, ids, ledger_id = "?", [s.hex for s in streams], ledger_stream(slug).hex

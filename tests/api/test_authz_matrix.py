@@ -23,7 +23,7 @@ AUDIT_PATHS = {"journal": "/journal", "general-ledger": "/general-ledger/1002",
                "unconfirmed": "/unconfirmed", "pending-approvals": "/pending-approvals",
                "reversals": "/reversals", "findings": "/findings"}
 PUBLIC_PATHS = ("", "/status", "/funds", "/usage", "/budget?year=2026", "/transactions",
-                "/entries", "/checkpoint", "/transactions/{seq}")
+                "/entries", "/checkpoint", "/figures", "/transactions/{seq}")
 
 
 def audit_url(slug, view):

@@ -178,6 +178,7 @@ def test_seqs_and_sizes_beyond_any_integer_a_store_holds_are_422_problems(http, 
     """2**63 once reached SQLite as an OverflowError (a 500) through ``entries?start=``."""
     huge = 2**63
     for path, params in [("/entries", {"start": huge}), ("/checkpoint", {"size": huge}),
+                         ("/figures", {"size": huge}),
                          ("/proofs/inclusion", {"seq": 0, "size": huge}),
                          ("/proofs/consistency", {"from": 1, "to": huge}),
                          ("/transactions", {"amount_max": huge}), (f"/transactions/{huge}", {})]:
