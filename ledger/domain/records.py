@@ -112,7 +112,9 @@ class Asset:
     registered_seq: int
     status: str = "available"     # "available" | "leased" | "assigned" | "disposed"
     holder: str = ""
+    holder_kind: str = ""         # "person" | "organisation" when held
     appraisal: int | None = None
+    appraised_on: str | None = None
     open_trade: int | None = None
     history: tuple[int, ...] = ()
 
@@ -128,6 +130,7 @@ class Bid:
     bidder_id: str
     amount: int
     recorded_at: str
+    bidder_kind: str = ""         # "person" | "organisation"
 
 
 @dataclass(frozen=True)
