@@ -143,6 +143,8 @@ class Trade:
     reserve: int
     status: str = "proposed"
     resolution: int | None = None
+    notice_seq: int | None = None
+    notice_days: int | None = None
     notice_closes: str = ""
     bids: tuple[int, ...] = ()
     award_bid: int | None = None

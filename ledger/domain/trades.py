@@ -137,7 +137,8 @@ def apply_notice(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
     closes = parse_time(entry.recorded_at) + timedelta(days=body["notice_days"])
-    stepped = _step(state, trade, entry.seq, status="noticed", notice_closes=format_time(closes))
+    stepped = _step(state, trade, entry.seq, status="noticed", notice_seq=entry.seq,
+                    notice_days=body["notice_days"], notice_closes=format_time(closes))
     disclosure = state.disclosures[entry.seq] = Disclosure(
         entry.seq, "asset_trades", body["notice_sha256"], entry.recorded_at[:10],
         ("trade", trade.seq, "notice"))
