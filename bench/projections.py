@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
@@ -149,7 +150,8 @@ def main() -> None:
                                 data_dir=Path(tmp) / "data")
             result["sqlite"] = run_store(settings, n, args.per_event)
         if args.store in ("postgres", "both"):
-            with fresh_database(args.postgres_url) as url:
+            given = nullcontext(args.postgres_url) if args.postgres_url else None
+            with given or fresh_database() as url:
                 result["postgres"] = run_store(Settings(database_url=url,
                                                         data_dir=Path(tmp) / "data"),
                                                n, args.per_event)

@@ -1,9 +1,12 @@
 """One notification into the view: decode, place, dispatch, log.
 
-Nothing read from the log is trusted: an unreadable leaf, an entry in the
-wrong place, a broken chain or a handler that cannot make sense of a body
-becomes a row in ``view_findings`` and the projection moves on, so one bad
-entry never stops every view behind it.
+What an entry means comes from the domain: ``ledger.domain.replay`` on the
+ledger's state (projections/states.py) returns its effects, and the writers
+in ``projections/handlers`` turn them into rows. Nothing read from the log is
+trusted: an unreadable leaf, an entry in the wrong place, a broken chain or
+an entry the domain or a writer cannot make sense of becomes a row in
+``view_findings`` and the projection moves on, so one bad entry never stops
+every view behind it; such an entry leaves the state as it was, like the rows.
 """
 
 from __future__ import annotations
@@ -13,27 +16,30 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from ledger.domain import knows, replay, signed
+from ledger.domain.effects import Signed
+from ledger.domain.state import LedgerState
 from ledger.errors import LedgerError
 from ledger.format.statements import ZERO_HASH, Entry
 from ledger.log.store import (EntryRecorded, LedgerOpened, decode_stored, ledger_stream,
                               topics_of)
-from projections.handlers import HANDLERS
-from projections.handlers.common import add_finding, signer_role
+from projections.handlers import At, write
+from projections.handlers.common import add_finding
 
 if TYPE_CHECKING:
     from projections.view import Tx
 
 # The topics that carry entries; every other topic (nonce claims, checkpoints) is skipped.
 ENTRY_TOPICS = tuple(topics_of(LedgerOpened, EntryRecorded))
-# What a handler raises on a body it cannot read (the log was checked when written,
-# so these mean a damaged log or a handler bug; both are findings, not outages).
+# What replay or a writer raises on a body it cannot read (the log was checked when
+# written, so these mean a damaged log or a bug; both are findings, not outages).
 BODY_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, AttributeError, LedgerError)
 
 
 def apply_notification(tx: Tx, notification: Notification,
                        db_errors: tuple[type[BaseException], ...] | None) -> None:
-    """``db_errors`` None: handlers run bare (a failure aborts the batch);
-    otherwise each runs in a savepoint and these errors, with BODY_ERRORS,
+    """``db_errors`` None: entries are projected bare (a failure aborts the
+    batch); otherwise each in a savepoint, and these errors, with BODY_ERRORS,
     become findings."""
     if notification.topic not in ENTRY_TOPICS:
         return
@@ -62,33 +68,50 @@ def apply_entry(tx: Tx, entry: Entry, db_errors: tuple[type[BaseException], ...]
     elif entry.prev != position["head"]:
         add_finding(tx, entry.ledger, entry.seq, "chain_break",
                     {"prev": entry.prev, "head": position["head"]})
-    handler = HANDLERS.get(entry.statement.type)
-    if handler is None:
-        pass  # unknown types are skipped: logged and tracked, not shown
+    state = tx.domain.state(tx, entry.ledger, position["size"])
+    if not knows(entry.statement.type):  # skipped: logged and tracked, not shown
+        _log(tx, entry, signed(state, entry))
     elif db_errors is None:
-        handler(tx, entry)
+        _project(tx, state, entry)
     else:
-        _run_guarded(tx, handler, entry, db_errors)
-    tx.defer("INSERT INTO view_log (ledger, seq, type, signer, signer_role, recorded_at, "
-             "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-             (entry.ledger, entry.seq, entry.statement.type, entry.signed.signer,
-              signer_role(tx, entry), entry.recorded_at, entry.hash))
+        _project_guarded(tx, state, entry, db_errors)
     tx.positions[entry.ledger] = {"size": entry.seq + 1, "head": entry.hash,
                                   "last_recorded_at": entry.recorded_at}
+    tx.domain.advance(entry.ledger, entry.seq + 1)
 
 
-def _run_guarded(tx: Tx, handler, entry: Entry, db_errors: tuple) -> None:
-    """Run a handler inside a savepoint: if it fails, its half-written rows go."""
+def _project(tx: Tx, state: LedgerState, entry: Entry) -> None:
+    """Ask the domain what the entry means (on a fork of the ledger's state),
+    write that, and only then let the state take the entry over."""
+    child = state.fork()
+    effects = replay(child, entry)
+    role = effects[0].role
+    write(At(tx, entry, role), effects[1:])
+    _log(tx, entry, effects[0])
+    state.absorb(child)
+
+
+def _project_guarded(tx: Tx, state: LedgerState, entry: Entry, db_errors: tuple) -> None:
+    """Project inside a savepoint: if it fails, its half-written rows go, the
+    state stays without the entry, and the entry becomes a finding."""
     mark = tx.mark()
     tx.run("SAVEPOINT view_entry")
     try:
-        handler(tx, entry)
+        _project(tx, state, entry)
     except BODY_ERRORS + db_errors as error:
         tx.run("ROLLBACK TO SAVEPOINT view_entry")
         tx.restore(mark)
         add_finding(tx, entry.ledger, entry.seq, "unprojectable_entry",
                     {"type": entry.statement.type, "error": f"{type(error).__name__}: {error}"})
+        _log(tx, entry, signed(state, entry))
     tx.run("RELEASE SAVEPOINT view_entry")
+
+
+def _log(tx: Tx, entry: Entry, signer: Signed) -> None:
+    tx.defer("INSERT INTO view_log (ledger, seq, type, signer, signer_role, recorded_at, "
+             "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             (entry.ledger, entry.seq, entry.statement.type, signer.signer, signer.role,
+              entry.recorded_at, entry.hash))
 
 
 def _position(tx: Tx, ledger: str) -> dict:

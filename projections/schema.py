@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -51,10 +51,11 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS view_policies (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "approval_threshold BIGINT, major_threshold BIGINT, detail TEXT NOT NULL, "
     "PRIMARY KEY (ledger, seq))",
-    # Payments waiting for approval: their posting rows, written only once approved.
+    # Payments the policy held for approval and what became of them (the domain's
+    # PaymentHeld and PaymentDecided): their postings are written once approved.
     "CREATE TABLE IF NOT EXISTS view_pending (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "level TEXT NOT NULL, amount BIGINT NOT NULL, status TEXT NOT NULL, decided_by BIGINT, "
-    "postings TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "PRIMARY KEY (ledger, seq))",
     # One row per journal entry (posted or reversal): the transaction list.
     "CREATE TABLE IF NOT EXISTS view_entries (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "type TEXT NOT NULL, date TEXT NOT NULL, category TEXT NOT NULL, amount BIGINT NOT NULL, "

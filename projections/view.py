@@ -29,6 +29,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from projections.apply import BODY_ERRORS, apply_notification
 from projections.schema import DDL, ORDER, SCHEMA_TABLE, SCHEMA_VERSION, TABLES
+from projections.states import Batch, DomainStates
 
 
 class Tx:
@@ -48,6 +49,7 @@ class Tx:
         # upsert SQL -> key -> amount to add (the SQL takes the key columns, then the amount)
         self.sums: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
         self.positions: dict[str, dict[str, Any]] = {}  # ledger -> size, head, last_recorded_at
+        self.domain: Batch | None = None  # the ledgers' domain states, while projecting
 
     def defer(self, sql: str, row: Sequence[Any]) -> None:
         self.deferred[sql].append(row)
@@ -120,6 +122,8 @@ class FinanceView(TrackingRecorder, ABC):
     tracking_name = "sunledger.finance"
     # Database errors that mean "this entry cannot be projected", not "the database is down".
     entry_errors: tuple[type[BaseException], ...] = ()
+    # The ledgers' domain states at the view's position (set by ``open_view``).
+    states: DomainStates
 
     @abstractmethod
     def _transaction(self, *, commit: bool) -> Any:
@@ -149,9 +153,10 @@ class FinanceView(TrackingRecorder, ABC):
         gone back behind it (a ``reset`` for a rebuild), the page no longer joins
         on and nothing is applied.
 
-        Handlers run without savepoints; if one fails, the whole transaction is
-        rolled back and the batch runs again with a savepoint per entry, so the
-        bad entry becomes a finding and the others still go in.
+        Entries are projected without savepoints; if one fails, the whole
+        transaction is rolled back and the batch runs again with a savepoint per
+        entry, so the bad entry becomes a finding and the others still go in.
+        The domain states take the batch over only once it is committed.
         """
         ids = [n.id for n in notifications]
         assert ids == sorted(ids), "notifications must come in notification-id order"
@@ -164,7 +169,16 @@ class FinanceView(TrackingRecorder, ABC):
 
     def _process(self, notifications: Sequence[Notification], after: int | None, *,
                  guarded: bool) -> int:
+        with self.states.lock:
+            batch = self.states.batch()
+            applied = self._apply(notifications, after, batch, guarded=guarded)
+            batch.commit()  # reached only when the rows are committed
+            return applied
+
+    def _apply(self, notifications: Sequence[Notification], after: int | None, batch: Batch, *,
+               guarded: bool) -> int:
         with self.writing() as tx:
+            tx.domain = batch
             tx.run("UPDATE view_lock SET turns = turns + 1 WHERE name = ?", (self.name,))
             done = self._max_tracking_id(self.tracking_name, tx.cursor) or 0
             stale = after is not None and done < after
@@ -178,12 +192,13 @@ class FinanceView(TrackingRecorder, ABC):
 
     def reset(self) -> None:
         """Empty every view table and forget the position, in one transaction."""
-        with self.writing() as tx:
+        with self.states.lock, self.writing() as tx:
             tx.run("UPDATE view_lock SET turns = turns + 1 WHERE name = ?", (self.name,))
             for table in TABLES:
                 tx.run(f"DELETE FROM {table}")
             tx.run(f"DELETE FROM {self._tracking_table()} WHERE application_name = ?",
                    (self.tracking_name,))
+            self.states.forget()
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every view table in key order (to compare rebuilds)."""
@@ -258,6 +273,7 @@ def open_view(app: Application) -> FinanceView:
         else:
             assert isinstance(datastore, PostgresDatastore), type(datastore)
             view = PostgresFinanceView(datastore)
+        view.states = DomainStates(app.recorder)
         _create_tables(view)
         _VIEWS[app] = view
     return view

@@ -3,14 +3,30 @@
 from ledger.domain import accounts, journal, registry  # noqa: F401
 from ledger.domain import (approvals, assets, disclosures, interests, projects,  # noqa: F401
                            questions, resolutions, trades)
+from ledger.domain.effects import Effects, Signed
+from ledger.domain.policy import signing_role
 from ledger.domain.state import LedgerState
 from ledger.domain.types import STATEMENT_TYPES
 from ledger.format.statements import Entry
 
 
-def replay(state: LedgerState, entry: Entry) -> None:
-    """Apply one stored entry: state changes only, no rules re-run."""
+def knows(statement_type: str) -> bool:
+    return statement_type in STATEMENT_TYPES
+
+
+def replay(state: LedgerState, entry: Entry) -> Effects:
+    """Apply one stored entry: state changes only, no rules re-run. Returns what
+    the entry meant: ``Signed`` first, then the type's own effects."""
     kind = STATEMENT_TYPES[entry.statement.type]
     assert kind.apply is not None
-    kind.apply(state, entry)
+    effects = kind.apply(state, entry)
     state.record_position(entry)
+    return (signed(state, entry), *effects)
+
+
+def signed(state: LedgerState, entry: Entry) -> Signed:
+    """Who signed ``entry`` and in which role (roles never change once registered;
+    a key declared by ``ledger.opened`` is known once that entry is applied)."""
+    record = state.keys.get(entry.signed.signer)
+    role = signing_role(record.roles, entry.statement.type) if record else ""
+    return Signed(entry.seq, entry.signed.signer, role)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.domain import policy
 from ledger.domain import fields
+from ledger.domain.effects import AccountOpened, BudgetSet, Effects, FundCreated
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, UnknownFund
 from ledger.domain.state import Account, Fund, LedgerState
@@ -28,11 +29,12 @@ def decide_fund_created(ctx: Context) -> None:
 
 
 @decide_fund_created.applier
-def apply_fund_created(state: LedgerState, entry: Entry) -> None:
+def apply_fund_created(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    state.funds[body["code"]] = Fund(body["code"], body["name_zh"], body["name_en"],
-                                     body.get("restricted", False), body.get("purpose", ""),
-                                     entry.seq)
+    fund = Fund(body["code"], body["name_zh"], body["name_en"], body.get("restricted", False),
+                body.get("purpose", ""), entry.seq)
+    state.funds[fund.code] = fund
+    return (FundCreated(entry.seq, fund),)
 
 
 @statement_type("account.opened")
@@ -51,10 +53,12 @@ def decide_account_opened(ctx: Context) -> None:
 
 
 @decide_account_opened.applier
-def apply_account_opened(state: LedgerState, entry: Entry) -> None:
+def apply_account_opened(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    state.accounts[body["code"]] = Account(body["code"], body["name_zh"], body["name_en"],
-                                           body["class"], body.get("kind"), entry.seq)
+    account = Account(body["code"], body["name_zh"], body["name_en"], body["class"],
+                      body.get("kind"), entry.seq)
+    state.accounts[account.code] = account
+    return (AccountOpened(entry.seq, account),)
 
 
 @statement_type("fund.budgeted")
@@ -70,7 +74,8 @@ def decide_fund_budgeted(ctx: Context) -> None:
 
 
 @decide_fund_budgeted.applier
-def apply_fund_budgeted(state: LedgerState, entry: Entry) -> None:
+def apply_fund_budgeted(state: LedgerState, entry: Entry) -> Effects:
     # A later budget for the same fund and year replaces the earlier one; both stay on the log.
     body = entry.statement.body
     state.budgets[(body["fund"], body["year"])] = body["amount"]
+    return (BudgetSet(entry.seq, body["fund"], body["year"], body["amount"]),)

@@ -20,6 +20,7 @@ from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import fields
+from ledger.domain.effects import Effects, PaymentDecided, PolicySet
 from ledger.domain.journal import apply_money, check_money_accounts
 from ledger.domain.records import PendingEntry, Policy, current_policy
 from ledger.domain.types import Context, statement_type
@@ -121,8 +122,9 @@ def decide_policy_set(ctx: Context) -> None:
 
 
 @decide_policy_set.applier
-def apply_policy_set(state: LedgerState, entry: Entry) -> None:
+def apply_policy_set(state: LedgerState, entry: Entry) -> Effects:
     state.policies[entry.seq] = parse_policy(entry.statement.body, entry.seq)
+    return (PolicySet(entry.seq, state.policies[entry.seq]),)
 
 
 def _resolution(ctx: Context, value: Any):
@@ -185,13 +187,15 @@ def decide_approved(ctx: Context) -> None:
 
 
 @decide_approved.applier
-def apply_approved(state: LedgerState, entry: Entry) -> None:
+def apply_approved(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     pending = state.pending[body["entry"]]
     state.pending[pending.seq] = replace(pending, status="approved", decided_seq=entry.seq,
                                          resolution=body.get("resolution"))
-    apply_money(state, pending.seq, pending.recorder, pending.postings, pending.date,
-                state.entry_projects.get(pending.seq))
+    # The payment moves now, at the approval's seq, counted on its own date.
+    moved = apply_money(state, entry.seq, pending.seq, pending.recorder, pending.postings,
+                        pending.date, state.entry_projects.get(pending.seq))
+    return (PaymentDecided(entry.seq, pending.seq, "approved"), *moved)
 
 
 @statement_type("entry.rejected")
@@ -202,6 +206,7 @@ def decide_rejected(ctx: Context) -> None:
 
 
 @decide_rejected.applier
-def apply_rejected(state: LedgerState, entry: Entry) -> None:
+def apply_rejected(state: LedgerState, entry: Entry) -> Effects:
     pending = state.pending[entry.statement.body["entry"]]
     state.pending[pending.seq] = replace(pending, status="rejected", decided_seq=entry.seq)
+    return (PaymentDecided(entry.seq, pending.seq, "rejected"),)

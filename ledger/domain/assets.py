@@ -13,6 +13,7 @@ from typing import Any
 from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Asset
+from ledger.domain.effects import AssetRegistered, AssetStepped, Effects
 from ledger.domain.types import Context, statement_type
 from ledger.errors import (DomainError, FormatError, NotFound, OutOfOrder, UnknownAccount,
                            UnknownFund)
@@ -91,11 +92,18 @@ def decide_registered(ctx: Context) -> None:
 
 
 @decide_registered.applier
-def apply_registered(state: LedgerState, entry: Entry) -> None:
+def apply_registered(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    state.assets[body["code"]] = Asset(
+    asset = state.assets[body["code"]] = Asset(
         body["code"], body["kind"], body["name_zh"], body["location"], body["book_value"],
         body.get("account"), body.get("fund"), entry.seq, history=(entry.seq,))
+    return (AssetRegistered(entry.seq, asset),)
+
+
+def step_asset(state: LedgerState, code: str, seq: int, **changes: Any) -> AssetStepped:
+    """Write the asset's next state and say so."""
+    asset = state.assets[code] = state.assets[code].then(seq, **changes)
+    return AssetStepped(seq, asset)
 
 
 @statement_type("asset.valued")
@@ -111,10 +119,10 @@ def decide_valued(ctx: Context) -> None:
 
 
 @decide_valued.applier
-def apply_valued(state: LedgerState, entry: Entry) -> None:
+def apply_valued(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    asset = state.assets[body["asset"]]
-    state.assets[asset.code] = asset.then(entry.seq, appraisal=body["value"])
+    return (step_asset(state, body["asset"], entry.seq, appraisal=body["value"],
+                       appraised_on=body["date"]),)
 
 
 @statement_type("asset.assigned")
@@ -131,10 +139,10 @@ def decide_assigned(ctx: Context) -> None:
 
 
 @decide_assigned.applier
-def apply_assigned(state: LedgerState, entry: Entry) -> None:
+def apply_assigned(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    asset = state.assets[body["asset"]]
-    state.assets[asset.code] = asset.then(entry.seq, status="assigned", holder=body["to"]["name"])
+    return (step_asset(state, body["asset"], entry.seq, status="assigned",
+                       holder=body["to"]["name"], holder_kind=body["to"]["kind"]),)
 
 
 @statement_type("asset.returned")
@@ -153,9 +161,9 @@ def decide_returned(ctx: Context) -> None:
 
 
 @decide_returned.applier
-def apply_returned(state: LedgerState, entry: Entry) -> None:
-    asset = state.assets[entry.statement.body["asset"]]
-    state.assets[asset.code] = asset.then(entry.seq, status="available", holder="")
+def apply_returned(state: LedgerState, entry: Entry) -> Effects:
+    return (step_asset(state, entry.statement.body["asset"], entry.seq, status="available",
+                       holder="", holder_kind=""),)
 
 
 @statement_type("asset.disposed")
@@ -170,9 +178,8 @@ def decide_disposed(ctx: Context) -> None:
 
 
 @decide_disposed.applier
-def apply_disposed(state: LedgerState, entry: Entry) -> None:
-    asset = state.assets[entry.statement.body["asset"]]
-    state.assets[asset.code] = asset.then(entry.seq, status="disposed")
+def apply_disposed(state: LedgerState, entry: Entry) -> Effects:
+    return (step_asset(state, entry.statement.body["asset"], entry.seq, status="disposed"),)
 
 
 def book_value_differences(state: LedgerState) -> list[dict[str, Any]]:

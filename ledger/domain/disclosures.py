@@ -18,6 +18,7 @@ from typing import Any
 from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Catalogue, Disclosure, Flow
+from ledger.domain.effects import CatalogueSet, Disclosed, Effects, TradeStepped
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, UnknownFund
 from ledger.domain.state import LedgerState
@@ -92,9 +93,10 @@ def decide_catalogue_set(ctx: Context) -> None:
 
 
 @decide_catalogue_set.applier
-def apply_catalogue_set(state: LedgerState, entry: Entry) -> None:
+def apply_catalogue_set(state: LedgerState, entry: Entry) -> Effects:
     codes = frozenset(item["code"] for item in entry.statement.body["items"])
     state.catalogues[entry.seq] = Catalogue(entry.seq, codes)
+    return (CatalogueSet(entry.seq, state.catalogues[entry.seq]),)
 
 
 def _scope(ctx: Context) -> tuple[str, str]:
@@ -183,13 +185,15 @@ def decide_published(ctx: Context) -> None:
 
 
 @decide_published.applier
-def apply_published(state: LedgerState, entry: Entry) -> None:
+def apply_published(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     subject = body.get("subject")
     key = (subject["kind"], subject["ref"], subject["stage"]) if subject else None
-    state.disclosures[entry.seq] = Disclosure(entry.seq, body["item"], body["sheet_sha256"],
-                                              body["published_on"], key)
-    if subject:
-        trade = state.trades[subject["ref"]]
-        field = "award_disclosure" if subject["stage"] == "award" else "completion_disclosure"
-        state.trades[trade.seq] = trade.then(entry.seq, **{field: entry.seq})
+    disclosure = state.disclosures[entry.seq] = Disclosure(
+        entry.seq, body["item"], body["sheet_sha256"], body["published_on"], key)
+    if not subject:
+        return (Disclosed(entry.seq, disclosure),)
+    trade = state.trades[subject["ref"]]
+    field = "award_disclosure" if subject["stage"] == "award" else "completion_disclosure"
+    trade = state.trades[trade.seq] = trade.then(entry.seq, **{field: entry.seq})
+    return (Disclosed(entry.seq, disclosure), TradeStepped(entry.seq, trade))

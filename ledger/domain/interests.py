@@ -11,6 +11,7 @@ from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.assets import party
 from ledger.domain.records import Interest
+from ledger.domain.effects import Effects, InterestDeclared, InterestEnded
 from ledger.domain.types import Context, statement_type
 from ledger.errors import FormatError, NotFound, OutOfOrder
 from ledger.domain.state import LedgerState
@@ -36,11 +37,12 @@ def decide_declared(ctx: Context) -> None:
 
 
 @decide_declared.applier
-def apply_declared(state: LedgerState, entry: Entry) -> None:
+def apply_declared(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     state.interests[entry.seq] = Interest(
         entry.seq, body["member"]["name"], body["member"].get("key_id", ""),
         body["party"]["name"], body["party"].get("id", ""), body["relation"])
+    return (InterestDeclared(entry.seq, state.interests[entry.seq]),)
 
 
 @statement_type("interest.ended")
@@ -56,6 +58,7 @@ def decide_ended(ctx: Context) -> None:
 
 
 @decide_ended.applier
-def apply_ended(state: LedgerState, entry: Entry) -> None:
-    interest = state.interests[entry.statement.body["interest"]]
-    state.interests[interest.seq] = replace(interest, ended_seq=entry.seq)
+def apply_ended(state: LedgerState, entry: Entry) -> Effects:
+    interest = replace(state.interests[entry.statement.body["interest"]], ended_seq=entry.seq)
+    state.interests[interest.seq] = interest
+    return (InterestEnded(entry.seq, interest),)

@@ -20,6 +20,8 @@ from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import fields
+from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
+                                   MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type
 from ledger.domain.records import Flow, PendingEntry, Posting, current_policy
 from ledger.errors import (AlreadyReversed, ApprovalRequired, DisclosureRequired, DomainError,
@@ -136,27 +138,47 @@ def payment_amount(state: LedgerState, postings: list[Posting] | tuple[Posting, 
     return max(-net, 0)
 
 
-def apply_money(state: LedgerState, seq: int, recorder: str,
+def lines_of(state: LedgerState, postings: list[Posting] | tuple[Posting, ...]
+             ) -> tuple[Line, ...]:
+    """The postings as the read models need them: with their account's class and
+    whether the account holds money."""
+    return tuple(Line(index, account, state.accounts[account].account_class,
+                      bool(state.accounts[account].kind), fund, currency, signed)
+                 for index, (account, fund, currency, signed) in enumerate(postings))
+
+
+def entry_posted(state: LedgerState, seq: int, date: str, lines: tuple[Line, ...],
+                 project: str | None, reverses: int | None = None) -> EntryPosted:
+    debit = sum(line.amount for line in lines
+                if line.amount > 0 and line.currency == state.currency)
+    return EntryPosted(seq, date, state.currency, lines, debit,
+                       tuple(sorted({line.fund for line in lines})),
+                       any(line.money for line in lines), project, reverses)
+
+
+def apply_money(state: LedgerState, seq: int, entry: int, recorder: str,
                 postings: list[Posting] | tuple[Posting, ...], date: str,
-                project: str | None) -> None:
-    """Move balances and the monthly flows for the entry at ``seq``."""
+                project: str | None) -> Effects:
+    """Move balances and the monthly flows for the postings of ``entry``, at ``seq``."""
     moves_money = False
     by_fund: dict[str, Flow] = defaultdict(Flow)
-    for account, fund, currency, signed in postings:
-        key = (account, fund, currency)
-        state.balances[key] = state.balances.get(key, 0) + signed
-        moves_money = moves_money or bool(state.accounts[account].kind)
-        account_class = state.accounts[account].account_class
-        if currency == state.currency and account_class in ("income", "expense"):
-            flow = Flow(-signed, 0) if account_class == "income" else Flow(0, signed)
-            by_fund[fund] = by_fund[fund].plus(flow)
+    lines = lines_of(state, postings)
+    for line in lines:
+        key = (line.account, line.fund, line.currency)
+        state.balances[key] = state.balances.get(key, 0) + line.amount
+        moves_money = moves_money or line.money
+        if line.currency == state.currency and line.account_class in ("income", "expense"):
+            flow = (Flow(-line.amount, 0) if line.account_class == "income"
+                    else Flow(0, line.amount))
+            by_fund[line.fund] = by_fund[line.fund].plus(flow)
     if moves_money:
-        state.cash_entries[seq] = recorder
+        state.cash_entries[entry] = recorder
     month = date[:7]
     for fund, flow in by_fund.items():
         _add_flow(state, ("fund", fund, month), flow)
     if project and state.projects[project].fund in by_fund:
         _add_flow(state, ("project", project, month), by_fund[state.projects[project].fund])
+    return tuple(MoneyMoved(seq, entry, date, line, project) for line in lines)
 
 
 def _add_flow(state: LedgerState, key: tuple[str, str, str], flow: Flow) -> None:
@@ -164,18 +186,21 @@ def _add_flow(state: LedgerState, key: tuple[str, str, str], flow: Flow) -> None
 
 
 @decide_posted.applier
-def apply_posted(state: LedgerState, entry: Entry) -> None:
+def apply_posted(state: LedgerState, entry: Entry) -> Effects:
     body, seq = entry.statement.body, entry.seq
     postings = signed_postings(body, state.currency)
-    if "project" in body:
-        state.entry_projects[seq] = body["project"]
+    project = body.get("project")
+    if project is not None:
+        state.entry_projects[seq] = project
+    posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project)
     amount = payment_amount(state, postings)
     level = current_policy(state).level(amount)
     if level is not None:
         state.pending[seq] = PendingEntry(seq, entry.signed.signer, amount, level, body["date"],
                                           tuple(postings))
-        return
-    apply_money(state, seq, entry.signed.signer, postings, body["date"], body.get("project"))
+        return (posted, PaymentHeld(seq, seq, level, amount))
+    return (posted, *apply_money(state, seq, seq, entry.signed.signer, postings, body["date"],
+                                 project))
 
 
 def mirrored(postings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -231,14 +256,18 @@ def _moved_money(ctx: Context, seq: int, verb: str) -> None:
 
 
 @decide_reversed.applier
-def apply_reversed(state: LedgerState, entry: Entry) -> None:
-    body = entry.statement.body
-    state.reversed_by[body["entry"]] = entry.seq
-    project = state.entry_projects.get(body["entry"])
+def apply_reversed(state: LedgerState, entry: Entry) -> Effects:
+    body, seq = entry.statement.body, entry.seq
+    original = body["entry"]
+    state.reversed_by[original] = seq
+    project = state.entry_projects.get(original)
     if project:
-        state.entry_projects[entry.seq] = project
-    apply_money(state, entry.seq, entry.signed.signer, signed_postings(body, state.currency),
-                body["date"], project)
+        state.entry_projects[seq] = project
+    postings = signed_postings(body, state.currency)
+    posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project,
+                          reverses=original)
+    moved = apply_money(state, seq, seq, entry.signed.signer, postings, body["date"], project)
+    return (posted, *moved, EntryReversed(seq, original))
 
 
 @statement_type("entry.confirmed")
@@ -274,5 +303,7 @@ def _resolution_disclosed(ctx: Context, seq: int) -> None:
 
 
 @decide_confirmed.applier
-def apply_confirmed(state: LedgerState, entry: Entry) -> None:
-    state.confirmed[entry.statement.body["entry"]] = entry.seq
+def apply_confirmed(state: LedgerState, entry: Entry) -> Effects:
+    body = entry.statement.body
+    state.confirmed[body["entry"]] = entry.seq
+    return (EntryConfirmed(entry.seq, body["entry"], body["date"]),)

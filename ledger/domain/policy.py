@@ -55,6 +55,15 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "interest.ended": frozenset({"committee", "supervisor"}),
 }
 
+
+
+def signing_role(roles: frozenset[str], statement_type: str) -> str:
+    """The role a key with ``roles`` signs ``statement_type`` in: those of its roles
+    that may sign it, comma-joined (all of them for a type nobody may sign)."""
+    allowed = roles & SIGNING_ROLES.get(statement_type, frozenset())
+    return ",".join(sorted(allowed or roles))
+
+
 # Limits (unit last in each name).
 postings_min = 2
 postings_max = 64

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Project
+from ledger.domain.effects import Effects, ProjectRegistered
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, UnknownFund
 from ledger.domain.state import LedgerState
@@ -31,8 +32,9 @@ def decide_project_registered(ctx: Context) -> None:
 
 
 @decide_project_registered.applier
-def apply_project_registered(state: LedgerState, entry: Entry) -> None:
+def apply_project_registered(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    state.projects[body["code"]] = Project(body["code"], body["fund"], body["name_zh"],
-                                           body["name_en"], body["starts"], body["ends"],
-                                           entry.seq)
+    project = Project(body["code"], body["fund"], body["name_zh"], body["name_en"],
+                      body["starts"], body["ends"], entry.seq)
+    state.projects[project.code] = project
+    return (ProjectRegistered(entry.seq, project),)

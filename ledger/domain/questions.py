@@ -17,6 +17,7 @@ from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.assets import documents
 from ledger.domain.records import Question
+from ledger.domain.effects import Effects, QuestionAsked, QuestionStepped
 from ledger.domain.types import Context, statement_type
 from ledger.errors import FormatError, NotFound, OutOfOrder
 from ledger.domain.state import LedgerState
@@ -49,10 +50,11 @@ def decide_asked(ctx: Context) -> None:
 
 
 @decide_asked.applier
-def apply_asked(state: LedgerState, entry: Entry) -> None:
+def apply_asked(state: LedgerState, entry: Entry) -> Effects:
     about = entry.statement.body["about"]
-    state.questions[entry.seq] = Question(entry.seq, about["kind"], about["ref"],
-                                          entry.recorded_at)
+    question = state.questions[entry.seq] = Question(entry.seq, about["kind"], about["ref"],
+                                                     entry.recorded_at)
+    return (QuestionAsked(entry.seq, question),)
 
 
 def question_of(ctx: Context) -> Question:
@@ -74,11 +76,12 @@ def decide_answered(ctx: Context) -> None:
 
 
 @decide_answered.applier
-def apply_answered(state: LedgerState, entry: Entry) -> None:
+def apply_answered(state: LedgerState, entry: Entry) -> Effects:
     question = state.questions[entry.statement.body["question"]]
-    state.questions[question.seq] = replace(
+    question = state.questions[question.seq] = replace(
         question, status="answered", answers=question.answers + (entry.seq,),
         answered_at=question.answered_at or entry.recorded_at)
+    return (QuestionStepped(entry.seq, question),)
 
 
 @statement_type("question.closed")
@@ -92,10 +95,11 @@ def decide_closed(ctx: Context) -> None:
 
 
 @decide_closed.applier
-def apply_closed(state: LedgerState, entry: Entry) -> None:
+def apply_closed(state: LedgerState, entry: Entry) -> Effects:
     question = state.questions[entry.statement.body["question"]]
-    state.questions[question.seq] = replace(question, status="closed",
-                                            closed_at=entry.recorded_at)
+    question = state.questions[question.seq] = replace(question, status="closed",
+                                                       closed_at=entry.recorded_at)
+    return (QuestionStepped(entry.seq, question),)
 
 
 def _hours(start: str, end: str) -> float | None:

@@ -112,7 +112,9 @@ class Asset:
     registered_seq: int
     status: str = "available"     # "available" | "leased" | "assigned" | "disposed"
     holder: str = ""
+    holder_kind: str = ""         # "person" | "organisation" when held
     appraisal: int | None = None
+    appraised_on: str | None = None
     open_trade: int | None = None
     history: tuple[int, ...] = ()
 
@@ -128,6 +130,7 @@ class Bid:
     bidder_id: str
     amount: int
     recorded_at: str
+    bidder_kind: str = ""         # "person" | "organisation"
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class Trade:
     reserve: int
     status: str = "proposed"
     resolution: int | None = None
+    notice_seq: int | None = None
+    notice_days: int | None = None
     notice_closes: str = ""
     bids: tuple[int, ...] = ()
     award_bid: int | None = None

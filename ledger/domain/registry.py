@@ -8,6 +8,7 @@ from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import fields
+from ledger.domain.effects import Effects, KeyRegistered, KeyRevoked, LedgerOpened, LogKeyRotated
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError
 from ledger.format.keys import PublicKey
@@ -74,14 +75,19 @@ def decide_opened(ctx: Context) -> None:
 
 
 @decide_opened.applier
-def apply_opened(state: LedgerState, entry: Entry) -> None:
+def apply_opened(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     state.name, state.origin, state.currency = body["name"], body["origin"], body["currency"]
     state.log_keys.append((0, body["log_key"]))
-    for item in body["keys"]:
-        public = PublicKey.from_b64(item["key"])
-        state.keys[public.key_id] = KeyRecord(public, frozenset(item["roles"]), item["label"],
-                                              entry.seq)
+    keys = tuple(_register(state, item, entry.seq) for item in body["keys"])
+    return (LedgerOpened(entry.seq, state.name, state.origin, state.currency), *keys)
+
+
+def _register(state: LedgerState, declaration: dict[str, Any], seq: int) -> KeyRegistered:
+    public = PublicKey.from_b64(declaration["key"])
+    record = KeyRecord(public, frozenset(declaration["roles"]), declaration["label"], seq)
+    state.keys[public.key_id] = record
+    return KeyRegistered(seq, record.key_id, record.roles, record.label)
 
 
 @statement_type("key.registered")
@@ -92,11 +98,8 @@ def decide_registered(ctx: Context) -> None:
 
 
 @decide_registered.applier
-def apply_registered(state: LedgerState, entry: Entry) -> None:
-    body = entry.statement.body
-    public = PublicKey.from_b64(body["key"])
-    state.keys[public.key_id] = KeyRecord(public, frozenset(body["roles"]), body["label"],
-                                          entry.seq)
+def apply_registered(state: LedgerState, entry: Entry) -> Effects:
+    return (_register(state, entry.statement.body, entry.seq),)
 
 
 @statement_type("key.revoked")
@@ -116,9 +119,10 @@ def decide_revoked(ctx: Context) -> None:
 
 
 @decide_revoked.applier
-def apply_revoked(state: LedgerState, entry: Entry) -> None:
+def apply_revoked(state: LedgerState, entry: Entry) -> Effects:
     key_id = entry.statement.body["key_id"]
     state.keys[key_id] = state.keys[key_id].revoked(entry.seq)
+    return (KeyRevoked(entry.seq, key_id),)
 
 
 @statement_type("ledger.log_key_rotated")
@@ -128,6 +132,7 @@ def decide_log_key_rotated(ctx: Context) -> None:
 
 
 @decide_log_key_rotated.applier
-def apply_log_key_rotated(state: LedgerState, entry: Entry) -> None:
+def apply_log_key_rotated(state: LedgerState, entry: Entry) -> Effects:
     # Checkpoints of trees that include this entry are signed by the new key.
     state.log_keys.append((entry.seq + 1, entry.statement.body["log_key"]))
+    return (LogKeyRotated(entry.seq, entry.seq + 1),)

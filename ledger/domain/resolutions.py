@@ -15,6 +15,8 @@ from typing import Any
 from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.records import Disclosure, Resolution, current_policy
+from ledger.domain.effects import (Disclosed, Effects, ResolutionRecorded, ResolutionStepped,
+                                   TradeStepped)
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder
 from ledger.domain.state import LedgerState
@@ -74,15 +76,18 @@ def decide_recorded(ctx: Context) -> None:
 
 
 @decide_recorded.applier
-def apply_recorded(state: LedgerState, entry: Entry) -> None:
+def apply_recorded(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     matter = body["matter"]
     resolution = Resolution(entry.seq, matter["kind"], matter.get("ref"), body["title"],
                             passed(body), entry.signed.signer)
     state.resolutions[entry.seq] = resolution
-    if matter["kind"] == "trade" and resolution.passed:
-        trade = state.trades[matter["ref"]]
-        state.trades[trade.seq] = trade.then(entry.seq, status="resolved", resolution=entry.seq)
+    if not (matter["kind"] == "trade" and resolution.passed):
+        return (ResolutionRecorded(entry.seq, resolution),)
+    trade = state.trades[matter["ref"]]
+    trade = state.trades[trade.seq] = trade.then(entry.seq, status="resolved",
+                                                 resolution=entry.seq)
+    return (ResolutionRecorded(entry.seq, resolution), TradeStepped(entry.seq, trade))
 
 
 def resolution_of(ctx: Context) -> Resolution:
@@ -107,12 +112,13 @@ def decide_cosigned(ctx: Context) -> None:
 
 
 @decide_cosigned.applier
-def apply_cosigned(state: LedgerState, entry: Entry) -> None:
+def apply_cosigned(state: LedgerState, entry: Entry) -> Effects:
     resolution = state.resolutions[entry.statement.body["resolution"]]
     roles = state.keys[entry.signed.signer].roles & policy.SIGNING_ROLES["resolution.cosigned"]
-    state.resolutions[resolution.seq] = replace(
+    resolution = state.resolutions[resolution.seq] = replace(
         resolution, cosigners=resolution.cosigners | {entry.signed.signer},
         cosigned_roles=resolution.cosigned_roles | roles)
+    return (ResolutionStepped(entry.seq, resolution),)
 
 
 @statement_type("resolution.disclosed")
@@ -132,10 +138,11 @@ def decide_disclosed(ctx: Context) -> None:
 
 
 @decide_disclosed.applier
-def apply_disclosed(state: LedgerState, entry: Entry) -> None:
+def apply_disclosed(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     resolution = state.resolutions[body["resolution"]]
-    state.resolutions[resolution.seq] = replace(resolution, disclosed_seq=entry.seq)
-    state.disclosures[entry.seq] = Disclosure(entry.seq, "resolutions", body["sheet_sha256"],
-                                              body["published_on"],
-                                              ("resolution", resolution.seq, "resolution"))
+    resolution = state.resolutions[resolution.seq] = replace(resolution, disclosed_seq=entry.seq)
+    disclosure = state.disclosures[entry.seq] = Disclosure(
+        entry.seq, "resolutions", body["sheet_sha256"], body["published_on"],
+        ("resolution", resolution.seq, "resolution"))
+    return (ResolutionStepped(entry.seq, resolution), Disclosed(entry.seq, disclosure))

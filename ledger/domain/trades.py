@@ -20,12 +20,14 @@ award recorded before it.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import fields
-from ledger.domain.assets import asset_of, documents, party
+from ledger.domain.assets import asset_of, documents, party, step_asset
+from ledger.domain.effects import BidReceived, Disclosed, Effects, TradeProposed, TradeStepped
 from ledger.domain.journal import SIDES
 from ledger.domain.records import Bid, Disclosure, Trade, current_policy, same_party
 from ledger.domain.types import Context, statement_type
@@ -98,12 +100,18 @@ def decide_proposed(ctx: Context) -> None:
 
 
 @decide_proposed.applier
-def apply_proposed(state: LedgerState, entry: Entry) -> None:
+def apply_proposed(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
-    asset = state.assets[body["asset"]]
-    state.trades[entry.seq] = Trade(entry.seq, asset.code, body["method"], body["reserve_price"],
-                                    history=(entry.seq,))
-    state.assets[asset.code] = asset.then(entry.seq, open_trade=entry.seq)
+    trade = state.trades[entry.seq] = Trade(entry.seq, body["asset"], body["method"],
+                                            body["reserve_price"], history=(entry.seq,))
+    return (TradeProposed(entry.seq, trade),
+            step_asset(state, trade.asset, entry.seq, open_trade=entry.seq))
+
+
+def _step(state: LedgerState, trade: Trade, seq: int, **changes: Any) -> TradeStepped:
+    """Write the trade's next state and say so."""
+    trade = state.trades[trade.seq] = trade.then(seq, **changes)
+    return TradeStepped(seq, trade)
 
 
 @statement_type("trade.notice_published")
@@ -125,15 +133,16 @@ def decide_notice(ctx: Context) -> None:
 
 
 @decide_notice.applier
-def apply_notice(state: LedgerState, entry: Entry) -> None:
+def apply_notice(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
     closes = parse_time(entry.recorded_at) + timedelta(days=body["notice_days"])
-    state.trades[trade.seq] = trade.then(entry.seq, status="noticed",
-                                         notice_closes=format_time(closes))
-    state.disclosures[entry.seq] = Disclosure(entry.seq, "asset_trades", body["notice_sha256"],
-                                              entry.recorded_at[:10],
-                                              ("trade", trade.seq, "notice"))
+    stepped = _step(state, trade, entry.seq, status="noticed", notice_seq=entry.seq,
+                    notice_days=body["notice_days"], notice_closes=format_time(closes))
+    disclosure = state.disclosures[entry.seq] = Disclosure(
+        entry.seq, "asset_trades", body["notice_sha256"], entry.recorded_at[:10],
+        ("trade", trade.seq, "notice"))
+    return (stepped, Disclosed(entry.seq, disclosure))
 
 
 @statement_type("trade.bid_received")
@@ -152,13 +161,14 @@ def decide_bid(ctx: Context) -> None:
 
 
 @decide_bid.applier
-def apply_bid(state: LedgerState, entry: Entry) -> None:
+def apply_bid(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
     bidder = body["bidder"]
-    state.bids[entry.seq] = Bid(entry.seq, trade.seq, bidder["name"], bidder.get("id", ""),
-                                body["amount"], entry.recorded_at)
-    state.trades[trade.seq] = trade.then(entry.seq, bids=trade.bids + (entry.seq,))
+    bid = state.bids[entry.seq] = Bid(entry.seq, trade.seq, bidder["name"], bidder.get("id", ""),
+                                      body["amount"], entry.recorded_at, bidder["kind"])
+    return (BidReceived(entry.seq, bid), _step(state, trade, entry.seq,
+                                               bids=trade.bids + (entry.seq,)))
 
 
 @statement_type("trade.awarded")
@@ -184,13 +194,13 @@ def decide_awarded(ctx: Context) -> None:
 
 
 @decide_awarded.applier
-def apply_awarded(state: LedgerState, entry: Entry) -> None:
+def apply_awarded(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
     exceptional = body["bid"] != best_bid(state, trade)
-    state.trades[trade.seq] = trade.then(
-        entry.seq, status="award_pending" if exceptional else "awarded", award_bid=body["bid"],
-        award_reason=body.get("reason", "") if exceptional else "")
+    return (_step(state, trade, entry.seq, status="award_pending" if exceptional else "awarded",
+                  award_bid=body["bid"],
+                  award_reason=body.get("reason", "") if exceptional else ""),)
 
 
 @statement_type("trade.award_cosigned")
@@ -201,9 +211,9 @@ def decide_award_cosigned(ctx: Context) -> None:
 
 
 @decide_award_cosigned.applier
-def apply_award_cosigned(state: LedgerState, entry: Entry) -> None:
+def apply_award_cosigned(state: LedgerState, entry: Entry) -> Effects:
     trade = state.trades[entry.statement.body["trade"]]
-    state.trades[trade.seq] = trade.then(entry.seq, status="awarded")
+    return (_step(state, trade, entry.seq, status="awarded"),)
 
 
 @statement_type("trade.contract_signed")
@@ -222,15 +232,16 @@ def decide_contract(ctx: Context) -> None:
 
 
 @decide_contract.applier
-def apply_contract(state: LedgerState, entry: Entry) -> None:
+def apply_contract(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
-    state.trades[trade.seq] = trade.then(entry.seq, status="contracted",
-                                         contract_sha256=body["contract_sha256"])
-    if trade.method == "lease":
-        asset = state.assets[trade.asset]
-        state.assets[asset.code] = asset.then(entry.seq, status="leased",
-                                              holder=state.bids[trade.award_bid].bidder)
+    stepped = _step(state, trade, entry.seq, status="contracted",
+                    contract_sha256=body["contract_sha256"])
+    if trade.method != "lease":
+        return (stepped,)
+    winner = state.bids[trade.award_bid]
+    return (stepped, step_asset(state, trade.asset, entry.seq, status="leased",
+                                holder=winner.bidder, holder_kind=winner.bidder_kind))
 
 
 def _receipt(ctx: Context, trade: Trade, seq: int) -> int:
@@ -277,12 +288,12 @@ def decide_settled(ctx: Context) -> None:
 
 
 @decide_settled.applier
-def apply_settled(state: LedgerState, entry: Entry) -> None:
+def apply_settled(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     trade = state.trades[body["trade"]]
     for seq in body["entries"]:
         state.trade_receipts[seq] = trade.seq
-    state.trades[trade.seq] = trade.then(entry.seq, status="settled", received=body["amount"])
+    return (_step(state, trade, entry.seq, status="settled", received=body["amount"]),)
 
 
 @statement_type("trade.completed")
@@ -300,14 +311,14 @@ def decide_cancelled(ctx: Context) -> None:
     trade_of(ctx, CANCELLABLE)
 
 
-def _close(state: LedgerState, entry: Entry, status: str) -> None:
+def _close(state: LedgerState, entry: Entry, status: str) -> Effects:
     trade = state.trades[entry.statement.body["trade"]]
-    state.trades[trade.seq] = trade.then(entry.seq, status=status)
-    asset = state.assets[trade.asset]
-    changes = {"open_trade": None}
+    stepped = _step(state, trade, entry.seq, status=status)
+    changes: dict[str, Any] = {"open_trade": None}
     if status == "completed" and trade.method != "lease":
-        changes.update(status="disposed", holder=state.bids[trade.award_bid].bidder)
-    state.assets[asset.code] = asset.then(entry.seq, **changes)
+        winner = state.bids[trade.award_bid]
+        changes.update(status="disposed", holder=winner.bidder, holder_kind=winner.bidder_kind)
+    return (stepped, step_asset(state, trade.asset, entry.seq, **changes))
 
 
 decide_completed.applier(lambda state, entry: _close(state, entry, "completed"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from ledger.domain.effects import Effects
 from ledger.domain.state import LedgerState
 from ledger.format.statements import Entry, SignedStatement
 
@@ -35,7 +36,7 @@ class Context:
 
 
 Decide = Callable[[Context], None]
-Apply = Callable[[LedgerState, Entry], None]
+Apply = Callable[[LedgerState, Entry], Effects]  # changes the state; says what it meant
 
 
 @dataclass

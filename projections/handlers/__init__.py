@@ -1,35 +1,70 @@
-"""The dispatch table: one handler per statement type.
+"""The dispatch table: one row writer per effect type.
 
-A handler is ``handler(tx, entry)``: it writes the view rows one entry
-means, inside the batch's transaction. A type with no handler is skipped
-(its entry still gets a ``view_log`` row and the position still advances),
-so a new statement type never stops the projection. To project a new type,
-add a module here with ``@handles("noun.verbed")`` functions and import it
-at the bottom of this file.
+The domain says what an entry means (``ledger.domain.replay`` returns typed
+effects, ledger/domain/effects.py); a writer turns one effect into view rows,
+inside the batch's transaction. It may read descriptive data from the entry
+(a memo, a counterparty's name, documents) but never decides anything: what
+moves, what waits and what state a trade is in all come in the effect. An
+effect type without a writer changes no row (its entry still gets a
+``view_log`` row). To show a new effect, add ``@writes(EffectType)`` functions
+in a module here and import it at the bottom of this file.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
+from ledger.domain.effects import (Effect, InterestDeclared, InterestEnded, LogKeyRotated,
+                                   ProjectRegistered, Signed)
 from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
     from projections.view import Tx
 
-Handler = Callable[["Tx", Entry], None]
 
-HANDLERS: dict[str, Handler] = {}
+@dataclass(frozen=True)
+class At:
+    """Where a writer writes: the transaction, the entry and the role it was signed in."""
+
+    tx: Tx
+    entry: Entry
+    role: str
+
+    @property
+    def ledger(self) -> str:
+        return self.entry.ledger
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self.entry.statement.body
 
 
-def handles(statement_type: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        assert statement_type not in HANDLERS, f"{statement_type} has two handlers"
-        HANDLERS[statement_type] = handler
-        return handler
+Writer = Callable[[At, Any], None]
+
+# Effects no view table shows: ``Signed`` goes into view_log (projections/apply.py);
+# log-key rotations, projects and declared interests are read from the domain state.
+SHOWN_NOWHERE = frozenset({Signed, LogKeyRotated, ProjectRegistered, InterestDeclared,
+                           InterestEnded})
+
+WRITERS: dict[type[Effect], Writer] = {}
+
+
+def writes(effect_type: type[Effect]) -> Callable[[Writer], Writer]:
+    def register(writer: Writer) -> Writer:
+        assert effect_type not in WRITERS, f"{effect_type.__name__} has two writers"
+        WRITERS[effect_type] = writer
+        return writer
     return register
 
 
-# Handler modules register themselves on import (they need ``handles`` above).
+def write(at: At, effects: tuple[Effect, ...]) -> None:
+    for effect in effects:
+        writer = WRITERS.get(type(effect))
+        if writer is not None:
+            writer(at, effect)
+
+
+# Writer modules register themselves on import (they need ``writes`` above).
 from projections.handlers import approvals, journal, registry  # noqa: E402,F401
 from projections.handlers import governance_assets, governance_records  # noqa: E402,F401

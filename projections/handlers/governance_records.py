@@ -1,24 +1,18 @@
 """Resolutions (四议两公开), disclosures (公开), the disclosure catalogue and
 residents' questions (质询) as read tables: ``view_resolutions``,
 ``view_disclosures``, ``view_catalogues``, ``view_questions``, with each one's
-story in ``view_gov_steps``. Mirrors ``ledger.domain.{resolutions,disclosures,
-questions}``; a question's contact hash is never copied anywhere.
+story in ``view_gov_steps``. Whether a resolution passed, who co-signed it and
+what state a question is in come from the domain's records in the effects; a
+question's contact hash is never copied anywhere.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ledger.domain import policy
-from ledger.domain.resolutions import passed
-from ledger.format.statements import Entry
-from projections.handlers import handles
-from projections.handlers.common import detail_json, signer_role
-from projections.handlers.governance_assets import trade_resolved, update_trade
-from projections.handlers.governance_common import add_step, require, seq_of
-
-if TYPE_CHECKING:
-    from projections.view import Tx
+from ledger.domain.effects import (CatalogueSet, Disclosed, QuestionAsked, QuestionStepped,
+                                   ResolutionRecorded, ResolutionStepped)
+from projections.handlers import At, writes
+from projections.handlers.common import detail_json
+from projections.handlers.governance_common import add_step
 
 DISCLOSURE_INSERT = (
     "INSERT INTO view_disclosures (ledger, seq, type, item, published_on, sheet_sha256, place, "
@@ -29,117 +23,75 @@ DISCLOSURE_INSERT = (
 # --- resolutions -------------------------------------------------------------------
 
 
-@handles("resolution.recorded")
-def resolution_recorded(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    matter = body["matter"]
-    ref = matter.get("ref")
-    ok = passed(body)
-    tx.run("INSERT INTO view_resolutions (ledger, seq, matter_kind, matter_ref, title, "
-           "meeting_date, representatives, attendance, votes_for, votes_against, votes_abstain, "
-           "passed, minutes_sha256, cosigned_roles, cosigners, disclosed_seq, recorded_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)",
-           (entry.ledger, entry.seq, str(matter["kind"]), ref, str(body["title"]),
-            str(body["meeting_date"]), int(body["representatives"]), int(body["attendance"]),
-            int(body["votes_for"]), int(body["votes_against"]), int(body["votes_abstain"]),
-            int(ok), str(body["minutes_sha256"]), entry.recorded_at))
-    add_step(tx, entry, "resolution", entry.seq)
-    if matter["kind"] == "trade" and ok:
-        trade_resolved(tx, entry, seq_of(ref, "matter.ref"))
+@writes(ResolutionRecorded)
+def resolution_recorded(at: At, recorded: ResolutionRecorded) -> None:
+    body, resolution = at.body, recorded.resolution
+    at.tx.run("INSERT INTO view_resolutions (ledger, seq, matter_kind, matter_ref, title, "
+              "meeting_date, representatives, attendance, votes_for, votes_against, "
+              "votes_abstain, passed, minutes_sha256, cosigned_roles, cosigners, disclosed_seq, "
+              "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)",
+              (at.ledger, resolution.seq, resolution.matter_kind, resolution.matter_ref,
+               resolution.title, str(body["meeting_date"]), int(body["representatives"]),
+               int(body["attendance"]), int(body["votes_for"]), int(body["votes_against"]),
+               int(body["votes_abstain"]), int(resolution.passed), str(body["minutes_sha256"]),
+               at.entry.recorded_at))
+    add_step(at, "resolution", resolution.seq)
 
 
-def _resolution(tx: Tx, ledger: str, seq: object) -> dict:
-    return require(tx, "SELECT seq, cosigned_roles, cosigners FROM view_resolutions "
-                   "WHERE ledger = ? AND seq = ?", (ledger, seq_of(seq, "resolution")),
-                   f"resolution {seq}")
-
-
-@handles("resolution.cosigned")
-def resolution_cosigned(tx: Tx, entry: Entry) -> None:
-    row = _resolution(tx, entry.ledger, entry.statement.body["resolution"])
-    allowed = policy.SIGNING_ROLES["resolution.cosigned"]
-    roles = {r for r in row["cosigned_roles"].split(",") if r}
-    roles |= {r for r in signer_role(tx, entry).split(",") if r in allowed}
-    tx.run("UPDATE view_resolutions SET cosigned_roles = ?, cosigners = cosigners + 1 "
-           "WHERE ledger = ? AND seq = ?", (",".join(sorted(roles)), entry.ledger, row["seq"]))
-    add_step(tx, entry, "resolution", row["seq"])
-
-
-@handles("resolution.disclosed")
-def resolution_disclosed(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    row = _resolution(tx, entry.ledger, body["resolution"])
-    tx.run("UPDATE view_resolutions SET disclosed_seq = ? WHERE ledger = ? AND seq = ?",
-           (entry.seq, entry.ledger, row["seq"]))
-    tx.run(DISCLOSURE_INSERT,
-           (entry.ledger, entry.seq, entry.statement.type, "resolutions",
-            str(body["published_on"]), str(body["sheet_sha256"]), str(body.get("where", "")),
-            "resolution", row["seq"], "resolution", None, None, None, None, None,
-            entry.recorded_at))
-    add_step(tx, entry, "resolution", row["seq"])
+@writes(ResolutionStepped)
+def resolution_stepped(at: At, stepped: ResolutionStepped) -> None:
+    resolution = stepped.resolution
+    at.tx.run("UPDATE view_resolutions SET cosigned_roles = ?, cosigners = ?, disclosed_seq = ? "
+              "WHERE ledger = ? AND seq = ?",
+              (",".join(sorted(resolution.cosigned_roles)), len(resolution.cosigners),
+               resolution.disclosed_seq, at.ledger, resolution.seq))
+    add_step(at, "resolution", resolution.seq)
 
 
 # --- disclosures ---------------------------------------------------------------------
 
 
-@handles("disclosure.catalogue_set")
-def catalogue_set(tx: Tx, entry: Entry) -> None:
-    items = entry.statement.body["items"]
+@writes(CatalogueSet)
+def catalogue_set(at: At, effect: CatalogueSet) -> None:
+    items = at.body["items"]
     if not isinstance(items, list):
         raise TypeError("items must be a list")
-    tx.run("INSERT INTO view_catalogues (ledger, seq, items, recorded_at) VALUES (?, ?, ?, ?)",
-           (entry.ledger, entry.seq, detail_json(items), entry.recorded_at))
+    at.tx.run("INSERT INTO view_catalogues (ledger, seq, items, recorded_at) VALUES "
+              "(?, ?, ?, ?)", (at.ledger, effect.seq, detail_json(items), at.entry.recorded_at))
 
 
-@handles("disclosure.published")
-def disclosure_published(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    subject, totals = body.get("subject"), body.get("totals") or {}
-    tx.run(DISCLOSURE_INSERT,
-           (entry.ledger, entry.seq, entry.statement.type, str(body["item"]),
-            str(body["published_on"]), str(body["sheet_sha256"]), str(body.get("where", "")),
-            subject["kind"] if subject else None, subject["ref"] if subject else None,
-            subject["stage"] if subject else None, body.get("period"), body.get("fund"),
-            body.get("project"), totals.get("income"), totals.get("spending"),
-            entry.recorded_at))
-    if subject and subject["kind"] == "trade":
-        column = "award_disclosure" if subject["stage"] == "award" else "completion_disclosure"
-        update_trade(tx, entry, seq_of(subject["ref"], "subject.ref"), **{column: entry.seq})
+@writes(Disclosed)
+def disclosed(at: At, effect: Disclosed) -> None:
+    """A periodic sheet, a trade's notice, award or completion, or a resolution;
+    the place, period and totals are what the statement says."""
+    body, disclosure = at.body, effect.disclosure
+    kind, ref, stage = disclosure.subject or (None, None, None)
+    totals = body.get("totals") or {}
+    at.tx.run(DISCLOSURE_INSERT,
+              (at.ledger, disclosure.seq, at.entry.statement.type, disclosure.item,
+               disclosure.published_on, disclosure.sheet_sha256, str(body.get("where", "")),
+               kind, ref, stage, body.get("period"), body.get("fund"), body.get("project"),
+               totals.get("income"), totals.get("spending"), at.entry.recorded_at))
 
 
 # --- residents' questions -------------------------------------------------------------
 
 
-@handles("question.asked")
-def question_asked(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    about = body["about"]
-    tx.run("INSERT INTO view_questions (ledger, seq, about_kind, about_ref, text, status, "
-           "asked_at, answered_at, closed_at, answers) VALUES (?, ?, ?, ?, ?, 'open', ?, NULL, "
-           "NULL, 0)", (entry.ledger, entry.seq, str(about["kind"]),
-                        seq_of(about["ref"], "about.ref"), str(body["text"]), entry.recorded_at))
-    add_step(tx, entry, "question", entry.seq)
+@writes(QuestionAsked)
+def question_asked(at: At, asked: QuestionAsked) -> None:
+    question = asked.question
+    at.tx.run("INSERT INTO view_questions (ledger, seq, about_kind, about_ref, text, status, "
+              "asked_at, answered_at, closed_at, answers) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, "
+              "NULL, 0)", (at.ledger, question.seq, question.about_kind, question.about_ref,
+                           str(at.body["text"]), question.status, question.asked_at))
+    add_step(at, "question", question.seq)
 
 
-def _question(tx: Tx, entry: Entry) -> int:
-    seq = seq_of(entry.statement.body["question"], "question")
-    require(tx, "SELECT seq FROM view_questions WHERE ledger = ? AND seq = ?",
-            (entry.ledger, seq), f"question {seq}")
-    return seq
-
-
-@handles("question.answered")
-def question_answered(tx: Tx, entry: Entry) -> None:
-    seq = _question(tx, entry)
-    tx.run("UPDATE view_questions SET status = 'answered', answers = answers + 1, "
-           "answered_at = COALESCE(answered_at, ?) WHERE ledger = ? AND seq = ?",
-           (entry.recorded_at, entry.ledger, seq))
-    add_step(tx, entry, "question", seq)
-
-
-@handles("question.closed")
-def question_closed(tx: Tx, entry: Entry) -> None:
-    seq = _question(tx, entry)
-    tx.run("UPDATE view_questions SET status = 'closed', closed_at = ? WHERE ledger = ? "
-           "AND seq = ?", (entry.recorded_at, entry.ledger, seq))
-    add_step(tx, entry, "question", seq)
+@writes(QuestionStepped)
+def question_stepped(at: At, stepped: QuestionStepped) -> None:
+    question = stepped.question
+    at.tx.run("UPDATE view_questions SET status = ?, answers = ?, answered_at = ?, "
+              "closed_at = ? WHERE ledger = ? AND seq = ?",
+              (question.status, len(question.answers), question.answered_at or None,
+               question.closed_at or None, at.ledger, question.seq))
+    add_step(at, "question", question.seq)

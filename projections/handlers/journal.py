@@ -1,11 +1,12 @@
-"""Journal entries, reversals (红字冲销) and the cashier's confirmations.
+"""Journal entries, reversals (红字冲销), held payments and the cashier's
+confirmations, written from the domain's effects.
 
-Postings are stored signed (debit +, credit -). A reversal's postings carry
-the original's category and counterparty, dated on the reversal's own date
-(the red-ink correction lands in the period it was made), so every sum over
-postings nets the pair to zero. A payment the ledger's policy holds for
-approval (docs/governance.md) is parked in ``view_pending``: its posting rows
-go in, under its own seq and date, only when ``entry.approved`` lands.
+Postings are stored signed (debit +, credit -), one row per ``MoneyMoved``:
+at the entry itself, or, for a payment the policy held, when the domain says
+its approval moved it (the rows keep the payment's own seq and date). A
+reversal's rows carry the original's category and counterparty, dated on
+the reversal's own date (the red-ink correction lands in the period it was
+made), so every sum over postings nets the pair to zero.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ledger.format.statements import Entry
-from projections.handlers import handles
-from projections.handlers.common import (account, add_finding, approval_level, detail_json,
-                                         ledger_currency, public_name, signer_role)
+from ledger.domain.effects import (EntryConfirmed, EntryPosted, EntryReversed, MoneyMoved,
+                                   PaymentDecided, PaymentHeld)
+from projections.handlers import At, writes
+from projections.handlers.common import add_finding, detail_json, public_name
 
 if TYPE_CHECKING:
     from projections.view import Tx
 
-SIDES = {"debit": 1, "credit": -1}
 POSTING_INSERT = (
     "INSERT INTO view_postings (ledger, seq, line, type, date, month, account, account_class, "
     "fund, currency, category, side, amount, counterparty_kind, counterparty_public, reverses, "
@@ -38,134 +38,134 @@ FLOW_UPSERT = (
     "counterparty_kind, counterparty_public, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (ledger, fund, currency, month, account_class, category, counterparty_kind, "
     "counterparty_public) DO UPDATE SET amount = view_flows.amount + excluded.amount")
+# view_flows is the income-and-spending table: it sums the lines of these classes.
 FLOW_CLASSES = frozenset({"income", "expense"})
 ENTRY_INSERT = (
     "INSERT INTO view_entries (ledger, seq, type, date, category, amount, currency, funds, "
     "counterparty_kind, counterparty_public, counterparty_name, memo, documents, signer, "
     "signer_role, entry_hash, recorded_at, reverses, reversed_by, reason, moves_money, "
     "confirmed_by, confirmed_date, project, approval, approval_level, decided_by) VALUES "
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?, ?, "
-    "NULL)")
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, NULL, "
+    "NULL, NULL)")
+SOURCE_SQL = ("SELECT type, category, counterparty_kind, counterparty_public, reverses, signer, "
+              "signer_role, entry_hash FROM view_entries WHERE ledger = ? AND seq = ?")
 
 
 @dataclass(frozen=True)
-class Party:
+class Source:
+    """What every posting row of one journal entry repeats (the view_entries columns)."""
+
+    type: str               # "posted" | "reversal"
     category: str
-    kind: str
-    name: str
-    project: str | None = None
+    counterparty_kind: str
+    counterparty_public: str
+    reverses: int | None
+    signer: str
+    signer_role: str
+    entry_hash: str
 
 
-@dataclass(frozen=True)
-class Lines:
-    rows: list[tuple]  # view_postings rows, in POSTING_INSERT order
-    amount: int        # the entry's total debit in the ledger currency
-    funds: str         # the funds it touches, comma-joined and sorted
-    moves_money: bool  # it touches a cash or bank account
-    payment: int       # money leaving cash and bank, net, in the ledger currency
+def _source(tx: Tx, ledger: str, seq: int) -> Source:
+    """The entry's row: cached when this batch wrote it, else read back (an
+    approval moves the money of a payment recorded earlier)."""
+    key = ("source", ledger, seq)
+    if key not in tx.cache:
+        row = tx.one(SOURCE_SQL, (ledger, seq))
+        if row is None:
+            raise LookupError(f"entry {seq} is not in view_entries")
+        tx.cache[key] = Source(**row)
+    return tx.cache[key]
 
 
-def _amount(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"posting amount {value!r} is not a positive integer")
-    return value
+def _party(at: At, posted: EntryPosted) -> tuple[str, str, str]:
+    """(category, counterparty kind, counterparty name): a reversal repeats its original's."""
+    if posted.reverses is None:
+        counterparty = at.body["counterparty"]
+        return str(at.body["category"]), str(counterparty["kind"]), str(counterparty["name"])
+    original = at.tx.one("SELECT category, counterparty_kind, counterparty_name FROM "
+                         "view_entries WHERE ledger = ? AND seq = ? AND type = 'posted'",
+                         (at.ledger, posted.reverses))
+    if original is None:
+        raise LookupError(f"entry {posted.reverses} is not a posted journal entry")
+    return original["category"], original["counterparty_kind"], original["counterparty_name"]
 
 
-def _lines(tx: Tx, entry: Entry, kind: str, party: Party, reverses: int | None) -> Lines:
-    body, ledger, seq = entry.statement.body, entry.ledger, entry.seq
-    day = Date.fromisoformat(body["date"]).isoformat()
-    currency, role = ledger_currency(tx, ledger), signer_role(tx, entry)
-    shown = public_name(party.kind, party.name)
-    per_fund: dict[tuple[str, str], int] = defaultdict(int)
-    rows, debit, cash, moves_money = [], 0, 0, False
-    for line, posting in enumerate(body["postings"]):
-        info = account(tx, ledger, posting["account"])
-        signed = SIDES[posting["side"]] * _amount(posting["amount"])
-        fund, line_currency = str(posting["fund"]), str(posting.get("currency", currency))
-        rows.append((ledger, seq, line, kind, day, day[:7], str(posting["account"]),
-                     info["class"], fund, line_currency, party.category, posting["side"],
-                     signed, party.kind, shown, reverses, entry.signed.signer, role, entry.hash,
-                     party.project))
-        per_fund[(fund, line_currency)] += signed
-        in_currency = line_currency == currency
-        debit += signed if signed > 0 and in_currency else 0
-        cash += signed if info["kind"] and in_currency else 0
-        moves_money = moves_money or bool(info["kind"])
-    off = {f"{fund}/{cur}": total for (fund, cur), total in sorted(per_fund.items()) if total}
-    if off:  # the trial balance stops balancing at this seq: say so, as a value
-        add_finding(tx, ledger, seq, "trial_balance", {"imbalance": off})
-    funds = ",".join(sorted({fund for fund, _ in per_fund}))
-    return Lines(rows, debit, funds, moves_money, max(-cash, 0))
+def _check_balanced(at: At, posted: EntryPosted) -> None:
+    """The log was checked when written; an entry that does not balance per fund
+    means a damaged log, and the trial balance stops balancing here: say so."""
+    per_fund: dict[str, int] = defaultdict(int)
+    for line in posted.lines:
+        per_fund[f"{line.fund}/{line.currency}"] += line.amount
+    off = {key: total for key, total in sorted(per_fund.items()) if total}
+    if off:
+        add_finding(at.tx, at.ledger, posted.seq, "trial_balance", {"imbalance": off})
 
 
-def move(tx: Tx, rows: list) -> None:
-    """Post the rows, their balance moves and their monthly flows. Nothing reads
-    them back within a batch, so all are buffered and written at flush."""
-    for row in rows:
-        tx.defer(POSTING_INSERT, row)
-        (ledger, _, _, _, _, month, code, account_class, fund, currency, category, _, amount,
-         kind, shown) = row[:15]
-        tx.add(BALANCE_UPSERT, (ledger, code, fund, currency), amount)
-        if account_class in FLOW_CLASSES:
-            tx.add(FLOW_UPSERT, (ledger, fund, currency, month, account_class, category, kind,
-                                 shown), amount)
-
-
-def _insert_entry(tx: Tx, entry: Entry, kind: str, party: Party, lines: Lines, *,
-                  reverses: int | None = None, reason: str = "",
-                  level: str | None = None) -> None:
-    body = entry.statement.body
-    documents = body.get("documents", [])
+@writes(EntryPosted)
+def entry_posted(at: At, posted: EntryPosted) -> None:
+    tx, entry = at.tx, at.entry
+    kind = "posted" if posted.reverses is None else "reversal"
+    category, party_kind, party_name = _party(at, posted)
+    shown = public_name(party_kind, party_name)
+    documents = at.body.get("documents", [])
     if not isinstance(documents, list):
         raise TypeError("documents must be a list")
+    _check_balanced(at, posted)
     tx.run(ENTRY_INSERT,
-           (entry.ledger, entry.seq, kind, lines.rows[0][4], party.category, lines.amount,
-            ledger_currency(tx, entry.ledger), lines.funds, party.kind,
-            public_name(party.kind, party.name), party.name, str(body.get("memo", "")),
-            detail_json(documents), entry.signed.signer, signer_role(tx, entry), entry.hash,
-            entry.recorded_at, reverses, reason, int(lines.moves_money), party.project,
-            "pending" if level else None, level))
+           (at.ledger, posted.seq, kind, Date.fromisoformat(posted.date).isoformat(), category,
+            posted.amount, posted.currency, ",".join(posted.funds), party_kind, shown,
+            party_name, str(at.body.get("memo", "")), detail_json(documents),
+            entry.signed.signer, at.role, entry.hash, entry.recorded_at, posted.reverses,
+            str(at.body.get("reason", "")), int(posted.moves_money), posted.project))
+    tx.cache[("source", at.ledger, posted.seq)] = Source(
+        kind, category, party_kind, shown, posted.reverses, entry.signed.signer, at.role,
+        entry.hash)
 
 
-@handles("entry.posted")
-def entry_posted(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    counterparty, project = body["counterparty"], body.get("project")
-    party = Party(str(body["category"]), str(counterparty["kind"]), str(counterparty["name"]),
-                  None if project is None else str(project))
-    lines = _lines(tx, entry, "posted", party, None)
-    level = approval_level(tx, entry.ledger, lines.payment)
-    if level is None:
-        move(tx, lines.rows)
-    else:  # waits for entry.approved (or entry.rejected): moves nothing yet
-        tx.run("INSERT INTO view_pending (ledger, seq, level, amount, status, decided_by, "
-               "postings) VALUES (?, ?, ?, ?, 'pending', NULL, ?)",
-               (entry.ledger, entry.seq, level, lines.payment, detail_json(lines.rows)))
-    _insert_entry(tx, entry, "posted", party, lines, level=level)
+@writes(MoneyMoved)
+def money_moved(at: At, moved: MoneyMoved) -> None:
+    """One posting row, its balance move and its monthly flow. Nothing reads them
+    back within a batch, so all are buffered and written at flush."""
+    tx, line = at.tx, moved.line
+    source = _source(tx, at.ledger, moved.entry)
+    day = Date.fromisoformat(moved.date).isoformat()
+    tx.defer(POSTING_INSERT,
+             (at.ledger, moved.entry, line.line, source.type, day, day[:7], line.account,
+              line.account_class, line.fund, line.currency, source.category,
+              "debit" if line.amount > 0 else "credit", line.amount, source.counterparty_kind,
+              source.counterparty_public, source.reverses, source.signer, source.signer_role,
+              source.entry_hash, moved.project))
+    tx.add(BALANCE_UPSERT, (at.ledger, line.account, line.fund, line.currency), line.amount)
+    if line.account_class in FLOW_CLASSES:
+        tx.add(FLOW_UPSERT, (at.ledger, line.fund, line.currency, day[:7], line.account_class,
+                             source.category, source.counterparty_kind,
+                             source.counterparty_public), line.amount)
 
 
-@handles("entry.reversed")
-def entry_reversed(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    original_seq = body["entry"]
-    original = tx.one("SELECT category, counterparty_kind, counterparty_name, project "
-                      "FROM view_entries WHERE ledger = ? AND seq = ? AND type = 'posted'",
-                      (entry.ledger, original_seq))
-    if original is None:
-        raise LookupError(f"entry {original_seq} is not a posted journal entry")
-    party = Party(original["category"], original["counterparty_kind"],
-                  original["counterparty_name"], original["project"])
-    lines = _lines(tx, entry, "reversal", party, original_seq)
-    move(tx, lines.rows)
-    _insert_entry(tx, entry, "reversal", party, lines, reverses=original_seq,
-                  reason=str(body["reason"]))
-    tx.run("UPDATE view_entries SET reversed_by = ? WHERE ledger = ? AND seq = ?",
-           (entry.seq, entry.ledger, original_seq))
+@writes(PaymentHeld)
+def payment_held(at: At, held: PaymentHeld) -> None:
+    at.tx.run("INSERT INTO view_pending (ledger, seq, level, amount, status, decided_by) "
+              "VALUES (?, ?, ?, ?, 'pending', NULL)",
+              (at.ledger, held.entry, held.level, held.amount))
+    at.tx.run("UPDATE view_entries SET approval = 'pending', approval_level = ? "
+              "WHERE ledger = ? AND seq = ?", (held.level, at.ledger, held.entry))
 
 
-@handles("entry.confirmed")
-def entry_confirmed(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    tx.run("UPDATE view_entries SET confirmed_by = ?, confirmed_date = ? "
-           "WHERE ledger = ? AND seq = ? AND confirmed_by IS NULL",
-           (entry.seq, str(body["date"]), entry.ledger, body["entry"]))
+@writes(PaymentDecided)
+def payment_decided(at: At, decided: PaymentDecided) -> None:
+    for table in ("view_pending SET status", "view_entries SET approval"):
+        at.tx.run(f"UPDATE {table} = ?, decided_by = ? WHERE ledger = ? AND seq = ?",
+                  (decided.status, decided.seq, at.ledger, decided.entry))
+
+
+@writes(EntryReversed)
+def entry_reversed(at: At, reversed_: EntryReversed) -> None:
+    at.tx.run("UPDATE view_entries SET reversed_by = ? WHERE ledger = ? AND seq = ?",
+              (reversed_.seq, at.ledger, reversed_.entry))
+
+
+@writes(EntryConfirmed)
+def entry_confirmed(at: At, confirmed: EntryConfirmed) -> None:
+    at.tx.run("UPDATE view_entries SET confirmed_by = ?, confirmed_date = ? "
+              "WHERE ledger = ? AND seq = ? AND confirmed_by IS NULL",
+              (confirmed.seq, str(confirmed.date), at.ledger, confirmed.entry))

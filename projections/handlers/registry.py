@@ -2,74 +2,52 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from ledger.format.keys import PublicKey
-from ledger.format.statements import Entry
-from projections.handlers import handles
-
-if TYPE_CHECKING:
-    from projections.view import Tx
+from ledger.domain.effects import (AccountOpened, BudgetSet, FundCreated, KeyRegistered,
+                                   KeyRevoked, LedgerOpened)
+from projections.handlers import At, writes
 
 
-def _insert_key(tx: Tx, entry: Entry, declaration: dict[str, Any]) -> None:
-    key_id = PublicKey.from_b64(declaration["key"]).key_id
-    roles = ",".join(sorted(declaration["roles"]))
-    tx.run("INSERT INTO view_keys (ledger, key_id, roles, label, registered_seq, revoked_seq) "
-           "VALUES (?, ?, ?, ?, ?, NULL)",
-           (entry.ledger, key_id, roles, str(declaration["label"]), entry.seq))
+@writes(LedgerOpened)
+def ledger_opened(at: At, opened: LedgerOpened) -> None:
+    at.tx.run("UPDATE view_ledgers SET name = ?, origin = ?, currency = ? WHERE ledger = ?",
+              (opened.name, opened.origin, opened.currency, at.ledger))
 
 
-@handles("ledger.opened")
-def ledger_opened(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    tx.run("UPDATE view_ledgers SET name = ?, origin = ?, currency = ? WHERE ledger = ?",
-           (str(body["name"]), str(body["origin"]), str(body["currency"]), entry.ledger))
-    for declaration in body["keys"]:
-        _insert_key(tx, entry, declaration)
+@writes(KeyRegistered)
+def key_registered(at: At, key: KeyRegistered) -> None:
+    at.tx.run("INSERT INTO view_keys (ledger, key_id, roles, label, registered_seq, "
+              "revoked_seq) VALUES (?, ?, ?, ?, ?, NULL)",
+              (at.ledger, key.key_id, ",".join(sorted(key.roles)), key.label, key.seq))
 
 
-@handles("key.registered")
-def key_registered(tx: Tx, entry: Entry) -> None:
-    _insert_key(tx, entry, entry.statement.body)
+@writes(KeyRevoked)
+def key_revoked(at: At, revoked: KeyRevoked) -> None:
+    at.tx.run("UPDATE view_keys SET revoked_seq = ? WHERE ledger = ? AND key_id = ?",
+              (revoked.seq, at.ledger, revoked.key_id))
 
 
-@handles("key.revoked")
-def key_revoked(tx: Tx, entry: Entry) -> None:
-    tx.run("UPDATE view_keys SET revoked_seq = ? WHERE ledger = ? AND key_id = ?",
-           (entry.seq, entry.ledger, str(entry.statement.body["key_id"])))
+@writes(FundCreated)
+def fund_created(at: At, created: FundCreated) -> None:
+    fund = created.fund
+    at.tx.run("INSERT INTO view_funds (ledger, code, name_zh, name_en, restricted, purpose, "
+              "created_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              (at.ledger, fund.code, fund.name_zh, fund.name_en, int(bool(fund.restricted)),
+               str(fund.purpose), fund.created_seq))
 
 
-@handles("ledger.log_key_rotated")
-def log_key_rotated(tx: Tx, entry: Entry) -> None:
-    """Nothing to show beyond the log row: checkpoints are another module's."""
+@writes(AccountOpened)
+def account_opened(at: At, opened: AccountOpened) -> None:
+    account = opened.account
+    at.tx.run("INSERT INTO view_accounts (ledger, code, name_zh, name_en, class, kind, "
+              "opened_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              (at.ledger, account.code, account.name_zh, account.name_en,
+               account.account_class, account.kind, account.opened_seq))
 
 
-@handles("fund.created")
-def fund_created(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    tx.run("INSERT INTO view_funds (ledger, code, name_zh, name_en, restricted, purpose, "
-           "created_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           (entry.ledger, str(body["code"]), str(body["name_zh"]), str(body["name_en"]),
-            int(bool(body.get("restricted", False))), str(body.get("purpose", "")), entry.seq))
-
-
-@handles("account.opened")
-def account_opened(tx: Tx, entry: Entry) -> None:
-    body = entry.statement.body
-    tx.run("INSERT INTO view_accounts (ledger, code, name_zh, name_en, class, kind, "
-           "opened_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           (entry.ledger, str(body["code"]), str(body["name_zh"]), str(body["name_en"]),
-            str(body["class"]), body.get("kind"), entry.seq))
-
-
-@handles("fund.budgeted")
-def fund_budgeted(tx: Tx, entry: Entry) -> None:
+@writes(BudgetSet)
+def budget_set(at: At, budget: BudgetSet) -> None:
     # A later budget for the same fund and year replaces the earlier one (as in the domain).
-    body = entry.statement.body
-    year, amount = body["year"], body["amount"]
-    if not (isinstance(year, int) and isinstance(amount, int)):
-        raise TypeError("budget year and amount must be integers")
-    tx.run("INSERT INTO view_budgets (ledger, fund, year, amount, seq) VALUES (?, ?, ?, ?, ?) "
-           "ON CONFLICT (ledger, fund, year) DO UPDATE SET amount = excluded.amount, "
-           "seq = excluded.seq", (entry.ledger, str(body["fund"]), year, amount, entry.seq))
+    at.tx.run("INSERT INTO view_budgets (ledger, fund, year, amount, seq) VALUES "
+              "(?, ?, ?, ?, ?) ON CONFLICT (ledger, fund, year) DO UPDATE SET "
+              "amount = excluded.amount, seq = excluded.seq",
+              (at.ledger, budget.fund, budget.year, budget.amount, budget.seq))

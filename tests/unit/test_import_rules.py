@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,3 +50,24 @@ def test_the_verifier_importing_the_log_breaks_the_rules(tmp_path):
     result = lint_imports(tree)
     assert result.returncode != 0
     assert "ledger.verify.report -> ledger.log.store" in result.stdout
+
+
+# What projections may import of the domain (docs/effects.md): the rest is forbidden.
+HEARD_BY_PROJECTIONS = {"__init__", "effects", "state"}
+
+
+def test_every_domain_module_but_replay_effects_and_state_is_forbidden_to_projections():
+    rules = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in rules["contracts"] if c["source_modules"] == ["projections"]]
+    modules = {path.stem for path in (REPO / "ledger" / "domain").glob("*.py")}
+    assert set(contract["forbidden_modules"]) == {
+        f"ledger.domain.{name}" for name in modules - HEARD_BY_PROJECTIONS}
+
+
+def test_a_projection_reading_a_domain_rule_breaks_the_rules(tmp_path):
+    tree = copy_of_the_code(tmp_path)
+    writer = tree / "projections" / "handlers" / "journal.py"
+    writer.write_text(writer.read_text() + "\nfrom ledger.domain.records import Policy  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode != 0
+    assert "projections.handlers.journal -> ledger.domain.records" in result.stdout
