@@ -4,14 +4,14 @@ Group commit: PostgreSQL serialises inserts on a table lock, so one
 transaction per statement caps a ledger at a few hundred statements a second.
 Here each ledger has a queue and one worker thread: ``append`` puts a
 statement in the queue and hands back a Future; the worker takes everything
-queued (up to ``batch_max``) and appends it with
-``submit_many(batch, all_or_nothing=False)``, then answers each Future with its
+queued (up to ``batch_max``) and appends it in one transaction
+(``append_many(batch, all_or_nothing=False)``), then answers each Future with its
 own Receipt or error (TigerBeetle batches the same way). The worker never
 waits for a batch to fill: an idle queue is drained as soon as one statement
 arrives, so a lone statement pays only a thread hand-off.
 
 Each statement is decided exactly as a single append would decide it:
-``submit_many`` decides them in queue order on one fork of the ledger state,
+``append_many`` decides them in queue order on one fork of the ledger state,
 a refused statement leaves no trace and does not stop the others, and the
 chain, Merkle nodes and nonce claims are written in the one transaction. Two
 statements with the same signer and nonce never share a batch: the later one
