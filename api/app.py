@@ -2,7 +2,8 @@
 
 Each app gets its own LedgerApplication (or the one passed in, which the
 caller keeps and closes), its own CheckpointLog, installed so that every
-``checkpoint_every_entries`` appends sign a checkpoint, the finance read
+``checkpoint_every_entries`` appends sign a checkpoint (on its own thread,
+woken after each commit), the finance read
 model (``projections.view``), the log's front door for every write
 (``ledger.log.appender``: group commit) and the question intake behind it, a
 sign-in token checker, per-client rate limits and a metrics registry. While
