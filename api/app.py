@@ -2,8 +2,10 @@
 
 Each app gets its own LedgerApplication (or the one passed in, which the
 caller keeps and closes), its own CheckpointLog, installed so that every
-``checkpoint_every_entries`` appends sign a checkpoint, the finance read
-model (``projections.view``), a group committer for POSTed statements, a
+``checkpoint_every_entries`` appends sign a checkpoint (on its own thread,
+woken after each commit), the finance read
+model (``projections.view``), the log's front door for every write
+(``ledger.log.appender``: group commit) and the question intake behind it, a
 sign-in token checker, per-client rate limits and a metrics registry. While
 the server runs (the ASGI lifespan) a timer signs pending entries every
 ``checkpoint_every_seconds`` and, if ``options.serve_projections``, a thread
@@ -25,15 +27,16 @@ from fastapi.responses import JSONResponse
 
 from api import metrics as metrics_module
 from api.errors import install_problem_handlers, problem_response
-from api.groupcommit import GroupCommitter
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
 from ledger.domain import policy
+from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
+from ledger.log.intake import QuestionIntake
 from ledger.settings import Settings
 from ledger.log.tokens import TokenChecker, TokenError
 from projections.view import open_view
@@ -79,8 +82,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
     view = open_view(ledger_app)
     metrics = metrics_module.Metrics(ledger_app, view)
-    committer = GroupCommitter(ledger_app, batch_max=options.group_commit_batch_max,
-                               on_batch=metrics.observe_batch)
+    appender = Appender(ledger_app, batch_max=options.group_commit_batch_max,
+                        on_batch=metrics.observe_batch)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -92,7 +95,7 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
         try:
             yield
         finally:
-            committer.close()
+            appender.close()
             checkpoints.stop()
             if poller is not None:
                 poller.stop()
@@ -106,7 +109,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api.state.ledger = ledger_app
     api.state.checkpoints = checkpoints
     api.state.view = view
-    api.state.committer = committer
+    api.state.appender = appender
+    api.state.intake = QuestionIntake(appender)
     api.state.tokens = TokenChecker()
     api.state.limiter = TokenBuckets(options.public_rate_per_minute)
     api.state.metrics = metrics

@@ -12,10 +12,11 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import BodyTooLarge
-from api.groupcommit import GroupCommitter
 from ledger.format import cjson
+from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
+from ledger.log.intake import QuestionIntake
 from ledger.errors import FormatError, LedgerNotFound
 from ledger.format.statements import SLUG_RE
 from ledger.log.store import LogReader
@@ -91,19 +92,25 @@ BatchBody = Annotated[Any, Depends(json_body(batch_body_bytes_max))]
 CosignatureBody = Annotated[Any, Depends(json_body(cosignature_body_bytes_max))]
 
 
-# --- read models, group commit, formats (the resident and audit endpoints) ----------
+# --- read models, the log's front door, formats (the resident and audit endpoints) ----------
 
 
 async def get_view(request: Request) -> FinanceView:
     return request.app.state.view
 
 
-async def get_committer(request: Request) -> GroupCommitter:
-    return request.app.state.committer
+async def get_appender(request: Request) -> Appender:
+    return request.app.state.appender
+
+
+async def get_intake(request: Request) -> QuestionIntake:
+    return request.app.state.intake
 
 
 View = Annotated[FinanceView, Depends(get_view)]
-Committer = Annotated[GroupCommitter, Depends(get_committer)]
+# Every write goes through the app's one Appender (group commit: ledger/log/appender.py).
+LogAppender = Annotated[Appender, Depends(get_appender)]
+Intake = Annotated[QuestionIntake, Depends(get_intake)]
 # The read models answer "no such ledger" themselves: no extra store query per request.
 ViewLedger = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu",
                                  pattern=f"^{SLUG_RE.pattern}$")]

@@ -5,7 +5,7 @@ run; a load generator (another process) with ``--clients`` keep-alive
 connections on loopback, each POSTing pre-signed ``entry.posted`` statements to
 ``/v1/ledgers/L/statements`` one after another. The server checks every
 signature, key, role, nonce and balance, chains and Merkle-hashes each entry.
-Concurrent statements for the ledger are group-committed (api/groupcommit.py).
+Concurrent statements for the ledger are group-committed (ledger/log/appender.py).
 
 Baseline, measured in the same run on a second ledger of the same database:
 the same server with ``SUNLEDGER_GROUP_COMMIT_BATCH_MAX=1`` (one transaction

@@ -6,9 +6,10 @@ trades with their steps, notices, bids and disclosures, resolutions,
 disclosures, and residents' questions with how long each took.
 
 Anyone may ask a question (``POST /v1/ledgers/{ledger}/questions``) without
-signing in: the server signs ``question.asked`` with the ledger's intake key
-(``ledger.keystore.intake_keys``: a key file under the data dir, made on first use,
-registered by the ledger's admin with ``sunledger intake-key LEDGER``). Asking
+signing in: the log's question intake (``ledger.log.intake``) signs
+``question.asked`` with the ledger's intake key (a key file under the data dir,
+made on first use, registered by the ledger's admin with ``sunledger intake-key
+LEDGER``) and appends it; this router only translates HTTP to it and back. Asking
 has its own, stricter limit per client: ``SUNLEDGER_QUESTIONS_PER_HOUR``
 (default 6; 0 turns it off), a bucket that refills over the hour. A contact
 given with a question is never stored or shown: only its keyed hash goes on
@@ -26,31 +27,22 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
-from api.deps import SEQ_MAX, Committer, LedgerApp, View, existing_ledger, json_body
-from api.groupcommit import GroupCommitter
+from api.deps import SEQ_MAX, Intake, LedgerApp, View, existing_ledger, json_body
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
-from ledger.domain import policy
-from ledger.keystore import intake_keys
-from ledger.log.application import LedgerApplication
-from ledger.client import Signer
 from ledger.domain import fields
 from ledger.errors import FormatError
-from ledger.format.keys import SigningKey
 from ledger.format.statements import SLUG_RE
+from ledger.log.intake import QuestionIntake
 from projections import governance
 
 QUESTIONS_PER_HOUR_DEFAULT = 6
 question_body_bytes_max = 16 * 1024
-contact_bytes_max = 200
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not \t \n \r
 
 residents = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents: governance"],
                       dependencies=[Depends(public_rate)])
@@ -147,60 +139,41 @@ async def question_rate(request: Request) -> None:
                           f"{int(limiter.capacity)} an hour", retry_after=math.ceil(wait))
 
 
-def question_body(value: Any) -> tuple[dict[str, Any], str | None]:
-    """The statement body a question becomes, and the contact (if any), checked."""
+def question_parts(value: Any) -> tuple[Any, Any, Any]:
+    """The JSON body's about, text and contact; the intake checks each of them."""
     if not isinstance(value, dict):
         raise FormatError("a question is {about: {kind, ref}, text, contact?}")
     fields.only_fields(value, {"about", "text"}, {"contact"})
-    fields.text(value, "text", bytes_max=policy.question_text_bytes_max)
-    contact = fields.text(value, "contact", bytes_max=contact_bytes_max, required=False)
-    for name in ("text", "contact"):
-        if CONTROL_CHARACTERS.search(value.get(name) or ""):
-            raise FormatError(f"{name} must not contain control characters", field=name)
-    return {"about": value["about"], "text": value["text"]}, contact or None
-
-
-def _registered_intake_key(request: Request, app: LedgerApplication,
-                           ledger: str) -> SigningKey:
-    """The server's intake key for ``ledger`` (made on first use), which the ledger's
-    admin must have registered (503 ``intake-not-registered`` until then)."""
-    key, _ = intake_keys.load_or_create_intake_key(request.app.state.settings, ledger)
-    intake_keys.require_registered(app.state(ledger), key)
-    return key
+    return value["about"], value["text"], value.get("contact")
 
 
 @asking.post("/questions", status_code=201, dependencies=[Depends(question_rate)],
              responses={429: {"description": "too many questions from this client"},
                         503: {"description": "the ledger's admin has not registered this "
                                              "server's intake key yet"}})
-async def ask_question(request: Request, app: LedgerApp, committer: Committer,
-                       ledger: Annotated[str, Depends(existing_ledger)],
+async def ask_question(intake: Intake, ledger: Annotated[str, Depends(existing_ledger)],
                        body: Annotated[Any, Depends(json_body(question_body_bytes_max))],
                        ) -> JSONResponse:
     """Ask about an entry, an asset trade or a disclosure, without signing in:
     ``{"about": {"kind": "trade", "ref": 1500}, "text": "...", "contact": "optional"}``.
     The server signs the question with the ledger's intake key and puts it on the log;
     the contact is never stored or shown (only its keyed hash goes on the log)."""
-    shown, created = await submit_question(request, app, committer, ledger, body)
+    shown, created = await submit_question(intake, ledger, body)
     return JSONResponse(shown, status_code=201 if created else 200,
                         headers={"Location": f"/v1/ledgers/{ledger}/questions/{shown['seq']}"})
 
 
-async def submit_question(request: Request, app: LedgerApplication, committer: GroupCommitter,
-                          ledger: str, body: Any) -> tuple[dict[str, Any], bool]:
-    """Check a question, sign it with the intake key and append it: (what to show the
-    asker, whether it is new). One path for the API and the residents' web form, so
-    both refuse and record the same; the caller has taken the asking rate's token."""
-    statement_body, contact = question_body(body)
-    key = await run_in_threadpool(_registered_intake_key, request, app, ledger)
-    if contact:
-        statement_body["contact_hash"] = intake_keys.contact_hash(key, ledger, contact)
-    receipt = await committer.submit_async(Signer(key, ledger).sign("question.asked",
-                                                                    statement_body))
+async def submit_question(intake: QuestionIntake, ledger: str,
+                          body: Any) -> tuple[dict[str, Any], bool]:
+    """Ask through the intake: (what to show the asker, whether it is new). The API and
+    the residents' web form both come here, so both refuse and record the same; the
+    caller has taken the asking rate's token."""
+    receipt = await intake.ask_async(ledger, *question_parts(body))
     entry = receipt.entry
+    asked = entry.statement.body
     shown = {"seq": entry.seq, "hash": entry.hash, "signer": entry.signed.signer,
-             "about": statement_body["about"], "text": statement_body["text"],
-             "status": "open", "asked_at": entry.recorded_at, "with_contact": bool(contact)}
+             "about": asked["about"], "text": asked["text"], "status": "open",
+             "asked_at": entry.recorded_at, "with_contact": "contact_hash" in asked}
     return shown, receipt.created
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import BatchBody, Committer, LedgerApp, SlugPath, StatementBody
+from api.deps import BatchBody, LogAppender, SlugPath, StatementBody
 from ledger.domain import policy
 from ledger.log.application import Receipt
 from ledger.errors import FormatError, WrongLedger
@@ -38,8 +38,8 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 @router.post("/statements", status_code=201,
              responses={200: {"description": "a retry: the entry stored before"}})
 async def submit_statement(ledger: SlugPath, body: StatementBody,
-                           committer: Committer) -> JSONResponse:
-    receipt = await committer.submit_async(_signed(ledger, body))  # api/groupcommit.py
+                           appender: LogAppender) -> JSONResponse:
+    receipt = await appender.append_async(_signed(ledger, body))  # group-committed
     return JSONResponse(receipt_json(receipt), status_code=201 if receipt.created else 200,
                         headers={"Location": f"/v1/ledgers/{ledger}/entries?start="
                                              f"{receipt.seq}&limit=1"})
@@ -47,7 +47,7 @@ async def submit_statement(ledger: SlugPath, body: StatementBody,
 
 @router.post("/batches", status_code=201,
              responses={200: {"description": "every statement was a retry"}})
-def submit_batch(ledger: SlugPath, body: BatchBody, app: LedgerApp) -> JSONResponse:
+def submit_batch(ledger: SlugPath, body: BatchBody, appender: LogAppender) -> JSONResponse:
     """``{"statements": [signed, ...]}``: all are stored, or none (the first refusal answers)."""
     items = body.get("statements") if isinstance(body, dict) else None
     if not isinstance(items, list) or set(body) != {"statements"}:
@@ -60,7 +60,7 @@ def submit_batch(ledger: SlugPath, body: BatchBody, app: LedgerApp) -> JSONRespo
             signed.append(_signed(ledger, item))
         except FormatError as exc:
             raise FormatError(f"statements[{index}]: {exc}", index=index) from None
-    receipts = app.submit_many(signed, all_or_nothing=True)
-    created = any(isinstance(r, Receipt) and r.created for r in receipts)
-    entries = [receipt_json(r) for r in receipts if isinstance(r, Receipt)]
+    receipts = appender.append_batch(signed)
+    created = any(receipt.created for receipt in receipts)
+    entries = [receipt_json(receipt) for receipt in receipts]
     return JSONResponse({"entries": entries}, status_code=201 if created else 200)

@@ -3,7 +3,8 @@
 Like ``api.routers.web`` (whose helpers these reuse), the routes translate the
 public read models (``projections.governance``: people already masked) and
 decide nothing. The one write is the question form: a plain HTML POST that
-goes through ``api.routers.governance.submit_question``, the code path of
+goes through ``api.routers.governance.submit_question`` to the log's question
+intake (``ledger.log.intake``), the code path of
 ``POST /v1/ledgers/{ledger}/questions``, under the same per-client asking
 rate, so the page and the API refuse and record exactly the same questions.
 A refused question re-shows the questions page with the reason and the text
@@ -21,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SEQ_MAX, Committer, LedgerApp, read_body
+from api.deps import SEQ_MAX, Intake, read_body
 from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
 from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
@@ -180,8 +181,7 @@ async def wait_for_view(view: FinanceView, ledger: str, seq: int) -> None:
 
 
 @router.post("/ledgers/{ledger}/questions", response_class=HTMLResponse)
-async def ask(request: Request, ledger: str, view: View, app: LedgerApp,
-              committer: Committer) -> Response:
+async def ask(request: Request, ledger: str, view: View, intake: Intake) -> Response:
     try:
         info = await run_in_threadpool(ledger_info, view, ledger)
     except LedgerError as error:
@@ -190,7 +190,7 @@ async def ask(request: Request, ledger: str, view: View, app: LedgerApp,
     try:
         await question_rate(request)  # the API's limiter: one budget per client, not two
         form = await read_form(request)
-        shown, _ = await submit_question(request, app, committer, ledger, question_from(form))
+        shown, _ = await submit_question(intake, ledger, question_from(form))
     except LedgerError as error:  # bad input, unknown subject, too often: nothing appended
         form.pop("contact", None)  # never echoed back, even to the asker
         page = await run_in_threadpool(questions_page, request, view, info, form, error,

@@ -21,9 +21,11 @@ from typer.core import TyperGroup
 from ledger.format import money
 
 from ledger.keystore import keyring
+from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication, Receipt
 from ledger.client import Signer
 from ledger.errors import LedgerError
+from ledger.format.statements import SignedStatement
 from ledger.settings import Settings
 
 LedgerArg = Annotated[str, typer.Argument(metavar="LEDGER",
@@ -110,10 +112,12 @@ class LedgerGroup(TyperGroup):
 
 @dataclass
 class Cli:
-    """Per-invocation state: the settings, and the application made on first use."""
+    """Per-invocation state: the settings, and the application (with the log's front
+    door for writes, its appender) made on first use."""
 
     settings: Settings
     _app: LedgerApplication | None = field(default=None, repr=False)
+    _appender: Appender | None = field(default=None, repr=False)
 
     @property
     def app(self) -> LedgerApplication:
@@ -121,7 +125,20 @@ class Cli:
             self._app = LedgerApplication(self.settings)
         return self._app
 
+    @property
+    def appender(self) -> Appender:
+        if self._appender is None:
+            self._appender = Appender(self.app)
+        return self._appender
+
+    def submit(self, signed: SignedStatement) -> Receipt:
+        """Append through the log's front door; the Receipt, or the refusal raised."""
+        return self.appender.append_and_wait(signed)
+
     def close(self) -> None:
+        if self._appender is not None:
+            self._appender.close()
+            self._appender = None
         if self._app is not None:
             self._app.close()
             self._app = None

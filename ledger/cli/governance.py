@@ -105,7 +105,7 @@ def asset_register(
     signed = cli.signer(ledger, key).register_asset(code, kind, zh, location, value,
                                                     account=account, fund=fund, name_en=en,
                                                     documents=documents)
-    print_receipt(cli.app.submit(signed), f"asset {code} registered")
+    print_receipt(cli.submit(signed), f"asset {code} registered")
 
 
 @asset_app.command("value")
@@ -125,7 +125,7 @@ def asset_value(
     signed = cli.signer(ledger, key).value_asset(
         code, date or today(), amount_of(value, cli.currency(ledger), "--value"),
         party(appraiser, appraiser_kind), digest(report, report_sha256, "report"))
-    print_receipt(cli.app.submit(signed), f"asset {code} valued")
+    print_receipt(cli.submit(signed), f"asset {code} valued")
 
 
 @asset_app.command("list")
@@ -191,7 +191,7 @@ def policy_set(
         notice_days, approvers=chosen or None, split_window_days=split_window_days,
         round_cash_limit=amount_of(round_cash_limit, currency) if round_cash_limit else None,
         resolution=resolution, memo=memo)
-    print_receipt(cli.app.submit(signed), "policy set")
+    print_receipt(cli.submit(signed), "policy set")
 
 
 def approve(
@@ -205,7 +205,7 @@ def approve(
     """Approve a payment the policy holds (moves its money now)."""
     cli = cli_of(ctx)
     signed = cli.signer(ledger, key).approve(seq, resolution, memo)
-    print_receipt(cli.app.submit(signed), f"approved entry {seq}")
+    print_receipt(cli.submit(signed), f"approved entry {seq}")
 
 
 def reject(
@@ -216,7 +216,7 @@ def reject(
 ) -> None:
     """Reject a payment the policy holds (it never moves money)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).reject(seq, reason)),
+    print_receipt(cli.submit(cli.signer(ledger, key).reject(seq, reason)),
                   f"rejected entry {seq}")
 
 
@@ -254,7 +254,7 @@ def resolution_record(
     signed = cli.signer(ledger, key).record_resolution(
         kind, ref, title, meeting_date or today(), representatives, attendance, votes_for,
         votes_against, abstain, digest(minutes, minutes_sha256, "minutes"))
-    receipt = cli.app.submit(signed)
+    receipt = cli.submit(signed)
     passed = cli.app.state(ledger).resolutions[receipt.seq].passed
     print_receipt(receipt, f"resolution recorded ({'passed' if passed else 'did not pass'})")
 
@@ -267,7 +267,7 @@ def resolution_cosign(
 ) -> None:
     """Co-sign a passed resolution (committee, supervisor or auditor; once per key)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).cosign_resolution(seq, memo)),
+    print_receipt(cli.submit(cli.signer(ledger, key).cosign_resolution(seq, memo)),
                   f"co-signed resolution {seq}")
 
 
@@ -289,4 +289,4 @@ def resolution_disclose(
     write_sheet(sheet_out, sheet.text)
     signed = cli.signer(ledger, key).disclose_resolution(seq, date or today(), sheet.sha256,
                                                          where)
-    print_receipt(cli.app.submit(signed), f"disclosed resolution {seq}")
+    print_receipt(cli.submit(signed), f"disclosed resolution {seq}")

@@ -50,7 +50,7 @@ def catalogue(
     """Set what must be disclosed (committee)."""
     cli = cli_of(ctx)
     items = json.loads(file.read_text(encoding="utf-8")) if file else STANDARD_CATALOGUE
-    print_receipt(cli.app.submit(cli.signer(ledger, key).set_catalogue(items)),
+    print_receipt(cli.submit(cli.signer(ledger, key).set_catalogue(items)),
                   "disclosure catalogue set")
 
 
@@ -116,7 +116,7 @@ def publish(
                           "--sheet")
     if rendered is not None:
         write_sheet(sheet_out, rendered.text)
-    print_receipt(cli.app.submit(signed), "disclosure published")
+    print_receipt(cli.submit(signed), "disclosure published")
 
 
 # --- questions ---------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def answer(
 ) -> None:
     """Answer a resident's question (committee or supervisor)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).answer(question, text)),
+    print_receipt(cli.submit(cli.signer(ledger, key).answer(question, text)),
                   f"answered question {question}")
 
 
@@ -144,7 +144,7 @@ def close(
 ) -> None:
     """Close an answered question (committee or supervisor)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).close_question(question, note)),
+    print_receipt(cli.submit(cli.signer(ledger, key).close_question(question, note)),
                   f"closed question {question}")
 
 
@@ -196,5 +196,5 @@ def intake_key(
         console.print("already registered with the role intake; nothing to do")
         return
     admin = cli.signer(ledger, admin_key)
-    receipt = cli.app.submit(admin.register_key(key, ["intake"], intake_keys.REGISTERED_LABEL))
+    receipt = cli.submit(admin.register_key(key, ["intake"], intake_keys.REGISTERED_LABEL))
     print_receipt(receipt, f"registered {key.key_id} as intake")

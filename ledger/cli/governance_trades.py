@@ -45,7 +45,7 @@ def propose(
     signed = cli.signer(ledger, key).propose_trade(
         asset, method, amount_of(reserve, cli.currency(ledger), "--reserve"), conditions,
         term_months)
-    print_receipt(cli.app.submit(signed), f"trade proposed for {asset}")
+    print_receipt(cli.submit(signed), f"trade proposed for {asset}")
 
 
 @trade_app.command("notice")
@@ -63,7 +63,7 @@ def notice(
         raise NotFound(f"trade {trade} does not exist", trade=trade)
     sheet = trade_sheet(state, trade, "notice")
     write_sheet(sheet_out, sheet.text)
-    receipt = cli.app.submit(cli.signer(ledger, key).publish_notice(trade, days, sheet.sha256,
+    receipt = cli.submit(cli.signer(ledger, key).publish_notice(trade, days, sheet.sha256,
                                                                     where))
     print_receipt(receipt, f"notice of trade {trade} published")
     closes = cli.app.state(ledger).trades[trade].notice_closes
@@ -89,7 +89,7 @@ def bid(
         trade, party(bidder, bidder_kind, bidder_id),
         amount_of(amount, cli.currency(ledger), "--amount"),
         digest(bid_file, None, "bid-file") if bid_file else None)
-    print_receipt(cli.app.submit(signed), f"bid on trade {trade}")
+    print_receipt(cli.submit(signed), f"bid on trade {trade}")
 
 
 @trade_app.command("award")
@@ -102,7 +102,7 @@ def award(
 ) -> None:
     """Award the trade after the notice closed (committee)."""
     cli = cli_of(ctx)
-    receipt = cli.app.submit(cli.signer(ledger, key).award(trade, bid_seq, reason))
+    receipt = cli.submit(cli.signer(ledger, key).award(trade, bid_seq, reason))
     print_receipt(receipt, f"trade {trade} awarded to bid {bid_seq}")
     if cli.app.state(ledger).trades[trade].status == "award_pending":
         out().print("not the best valid bid: the supervisor co-signs it "
@@ -117,7 +117,7 @@ def cosign(
 ) -> None:
     """Co-sign an award made with a written reason (supervisor)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).cosign_award(trade, memo)),
+    print_receipt(cli.submit(cli.signer(ledger, key).cosign_award(trade, memo)),
                   f"award of trade {trade} co-signed")
 
 
@@ -136,7 +136,7 @@ def contract(
     cli = cli_of(ctx)
     signed = cli.signer(ledger, key).sign_contract(
         trade, digest(contract_file, contract_sha256, "contract"), date or today(), starts, ends)
-    print_receipt(cli.app.submit(signed), f"contract of trade {trade} signed")
+    print_receipt(cli.submit(signed), f"contract of trade {trade} signed")
 
 
 @trade_app.command("settle")
@@ -156,7 +156,7 @@ def settle(
     else:
         total = sum(_money_in(cli, ledger, seq) for seq in entries)
     signed = cli.signer(ledger, key).settle_trade(trade, entries, total)
-    print_receipt(cli.app.submit(signed), f"trade {trade} settled with "
+    print_receipt(cli.submit(signed), f"trade {trade} settled with "
                                           f"{shown(total, state.currency)}")
 
 
@@ -180,7 +180,7 @@ def complete(
 ) -> None:
     """Complete a settled trade (committee); a sale disposes of the asset."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).complete_trade(trade, date or today(),
+    print_receipt(cli.submit(cli.signer(ledger, key).complete_trade(trade, date or today(),
                                                                         memo)),
                   f"trade {trade} completed")
 
@@ -193,7 +193,7 @@ def cancel(
 ) -> None:
     """Cancel a trade before its contract (committee)."""
     cli = cli_of(ctx)
-    print_receipt(cli.app.submit(cli.signer(ledger, key).cancel_trade(trade, reason)),
+    print_receipt(cli.submit(cli.signer(ledger, key).cancel_trade(trade, reason)),
                   f"trade {trade} cancelled")
 
 

@@ -177,7 +177,7 @@ def post(
         body = body_from_options(currency, date, category, counterparty, counterparty_kind, memo,
                                  debit or [], credit or [], receipt or [])
     signed = cli.signer(ledger, key).sign("entry.posted", body)
-    print_receipt(cli.app.submit(signed), "posted")
+    print_receipt(cli.submit(signed), "posted")
 
 
 def reverse(
@@ -199,7 +199,7 @@ def reverse(
                           "entries can be reversed")
     signed = cli.signer(ledger, key).reverse(seq, original.statement.body["postings"],
                                              date or today(), reason)
-    print_receipt(cli.app.submit(signed), f"reversed entry {seq}")
+    print_receipt(cli.submit(signed), f"reversed entry {seq}")
 
 
 def confirm(
@@ -214,4 +214,4 @@ def confirm(
     """Confirm, as the cashier, that an entry's cash or bank money really moved (钱账分离)."""
     cli = cli_of(ctx)
     signed = cli.signer(ledger, key).confirm(seq, date or today(), bank_reference)
-    print_receipt(cli.app.submit(signed), f"confirmed entry {seq}")
+    print_receipt(cli.submit(signed), f"confirmed entry {seq}")

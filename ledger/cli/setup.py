@@ -76,7 +76,7 @@ def init(
     log_signer = keyring.load_or_create_log_key(cli.settings, ledger, origin)
     genesis = Signer(key, ledger).open_ledger(name, origin, log_signer.verifier().vkey,
                                               currency, label=label)
-    receipt = cli.app.submit(genesis)
+    receipt = cli.submit(genesis)
     console = out()
     console.print(f"opened ledger [bold]{ledger}[/bold] ({escape(name)}) in "
                   f"{escape(cli.settings.describe())}")
@@ -128,7 +128,7 @@ def keys_register(
         raise FormatError("--label is needed: the key carries no label")
     wanted = [role.strip() for role in roles.split(",") if role.strip()]
     body = {"key": public.b64, "roles": wanted, "label": label}
-    receipt = cli.app.submit(cli.signer(ledger, admin_key).sign("key.registered", body))
+    receipt = cli.submit(cli.signer(ledger, admin_key).sign("key.registered", body))
     print_receipt(receipt, f"registered {public.key_id} as {', '.join(wanted)}")
 
 
@@ -143,7 +143,7 @@ def keys_revoke(
     """Revoke a key: it signs nothing after this entry."""
     cli = cli_of(ctx)
     signed = cli.signer(ledger, admin_key).revoke_key(key_id, reason)
-    print_receipt(cli.app.submit(signed), f"revoked {key_id}")
+    print_receipt(cli.submit(signed), f"revoked {key_id}")
 
 
 @keys_app.command("list")
@@ -181,7 +181,7 @@ def fund_create(
     cli = cli_of(ctx)
     signed = cli.signer(ledger, key).create_fund(code, zh, en, restricted=restricted,
                                                  purpose=purpose)
-    print_receipt(cli.app.submit(signed), f"fund {code} created")
+    print_receipt(cli.submit(signed), f"fund {code} created")
 
 
 @account_app.command("open")
@@ -197,7 +197,7 @@ def account_open(
     """Open an account in the chart of accounts (signed by an admin or agent)."""
     cli = cli_of(ctx)
     signed = cli.signer(ledger, key).open_account(code, zh, en, account_class, kind)
-    print_receipt(cli.app.submit(signed), f"account {code} opened")
+    print_receipt(cli.submit(signed), f"account {code} opened")
 
 
 @budget_app.command("set")
@@ -214,6 +214,6 @@ def budget_set(
     body = {"fund": fund, "year": year, "amount": amount_of(amount, cli.currency(ledger))}
     if memo:
         body["memo"] = memo
-    receipt = cli.app.submit(cli.signer(ledger, key).sign("fund.budgeted", body))
+    receipt = cli.submit(cli.signer(ledger, key).sign("fund.budgeted", body))
     print_receipt(receipt, f"budget {fund} {year} set")
 

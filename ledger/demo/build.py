@@ -3,8 +3,9 @@
 Keys for every role are made (or reused) under ``DATA_DIR/keys/<ledger>/``,
 the server's log key under ``DATA_DIR/log-keys/``; then the ledger is opened,
 its funds, chart of accounts and budgets are set up, and the year planned by
-``ledger.demo.year`` is signed and submitted in batches, each batch one
-transaction (``submit_many(all_or_nothing=True)``): on PostgreSQL, where
+``ledger.demo.year`` is signed and appended through the log's front door in
+batches, each batch one transaction (``Appender.append_batch``, all or
+nothing): on PostgreSQL, where
 inserts serialize on a table lock, batching is what makes thousands of
 entries take seconds instead of minutes.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ledger.keystore import keyring
+from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.client import Signer
 from ledger.demo.year import YEAR, Spec, plan_year
@@ -125,6 +127,16 @@ def build_demo(app: LedgerApplication, slug: str = "xinzhu", *, entries: int = 3
                progress: Progress | None = None) -> DemoResult:
     """Open ``slug`` as the demo community and record its year: ``entries`` entries in all."""
     check_new_ledger(app, slug, entries)
+    appender = Appender(app)
+    try:
+        return _build(appender, slug, entries, seed, batch, progress)
+    finally:
+        appender.close()
+
+
+def _build(appender: Appender, slug: str, entries: int, seed: int, batch: int,
+           progress: Progress | None) -> DemoResult:
+    app = appender.app
     settings = app.settings
     origin = f"sunledger.example/{slug}"
     keys = role_keys(settings, slug)
@@ -139,13 +151,13 @@ def build_demo(app: LedgerApplication, slug: str = "xinzhu", *, entries: int = 3
     specs = setup_specs(keys, scale) + year
     total = 1 + len(specs) + GOVERNANCE_COUNT
     with recorded_on(app, clock):
-        first = app.submit(genesis)
+        first = appender.append_and_wait(genesis)
         done, last = 1, first
         for start in range(0, len(specs), batch):
             chunk = specs[start:start + batch]
             signed = [keys[spec.role].sign(spec.type, spec.body, signed_at=clock())
                       for spec in chunk]
-            receipts = app.submit_many(signed, all_or_nothing=True)
+            receipts = appender.append_batch(signed)
             expected = done
             for receipt in receipts:  # seqs were planned: confirmations point at them
                 if receipt.seq != expected or not receipt.created:
@@ -155,7 +167,7 @@ def build_demo(app: LedgerApplication, slug: str = "xinzhu", *, entries: int = 3
             done, last = done + len(chunk), receipts[-1]
             if progress:
                 progress(done, total)
-        last = run_governance(app, slug, keys, clock)
+        last = run_governance(appender, slug, keys, clock)
     if progress:
         progress(total, total)
     return DemoResult(slug, total, first.hash, last.hash,

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterator
 
 from ledger.keystore import intake_keys, keyring
+from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.client import Signer, posting
 from ledger.domain.disclosures import STANDARD_CATALOGUE
@@ -72,18 +73,22 @@ def recorded_on(app: LedgerApplication, clock: DemoClock) -> Iterator[DemoClock]
 
 @dataclass
 class Script:
-    app: LedgerApplication
+    appender: Appender
     slug: str
     keys: dict[str, Signer]
     clock: DemoClock
     entries: list[Entry] = field(default_factory=list)
 
     @property
+    def app(self) -> LedgerApplication:
+        return self.appender.app
+
+    @property
     def at(self) -> dict[str, Any]:
         return {"signed_at": self.clock()}
 
     def submit(self, signed: SignedStatement) -> int:
-        receipt = self.app.submit(signed)
+        receipt = self.appender.append_and_wait(signed)
         self.entries.append(receipt.entry)
         return receipt.seq
 
@@ -126,10 +131,11 @@ class Script:
             seq, day, sheet.sha256, "社区公开栏 notice board", **self.at))
 
 
-def run_governance(app: LedgerApplication, slug: str, keys: dict[str, Signer],
+def run_governance(appender: Appender, slug: str, keys: dict[str, Signer],
                    clock: DemoClock) -> Entry:
-    """Record the demo's governance on ``slug``; returns the last entry."""
-    script = Script(app, slug, keys, clock)
+    """Record the demo's governance on ``slug`` through ``appender``; returns the last entry."""
+    app = appender.app
+    script = Script(appender, slug, keys, clock)
     intake_key, _ = intake_keys.load_or_create_intake_key(app.settings, slug)
     intake = Signer(intake_key, slug)
     admin, agent, committee = keys["admin"], keys["agent"], keys["committee"]

@@ -5,6 +5,12 @@ forward only by entries the store has accepted. A batch is decided against a
 fork of that state and written in one transaction at versions ``size+1..``;
 if another writer got there first the store refuses the whole transaction,
 the state catches up from the log, and the batch is decided again.
+
+Listeners (``after_append``) hear of new entries only after the transaction
+committed and the ledger's lock is released: whatever they do (wake the
+checkpoint signer, the read models) never holds up the next append.
+
+Writers outside the log go through its front door, ``ledger.log.appender``.
 """
 
 from __future__ import annotations
@@ -33,6 +39,18 @@ from ledger.format.statements import (Entry, SignedStatement, format_time, parse
 from ledger.log.store import LogReader, entry_event, nonce_event
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What a listener hears after a commit: the ledger and its size then. A later
+    append may be heard first; the size only ever says "at least this many"."""
+
+    slug: str
+    size: int
+
+
+AppendListener = Callable[[Appended], None]
 
 
 @dataclass(frozen=True)
@@ -73,7 +91,7 @@ class LedgerApplication(Application):
         self._states: dict[str, LedgerState] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self.after_append: list[Callable[[LedgerState], None]] = []
+        self.after_append: list[AppendListener] = []
 
     # --- reading -------------------------------------------------------------
 
@@ -114,20 +132,33 @@ class LedgerApplication(Application):
 
         With ``all_or_nothing`` the first rejected statement raises and nothing
         is stored; otherwise each rejected statement gets its error in place.
+        Listeners are told once the ledger's lock is released.
         """
+        results, appended = self.append_many(items, all_or_nothing=all_or_nothing)
+        if appended is not None:
+            self.notify_listeners(appended)
+        return results
+
+    def append_many(self, items: Iterable[SignedStatement], *, all_or_nothing: bool = True
+                    ) -> tuple[list[Receipt | LedgerError], Appended | None]:
+        """As ``submit_many``, but the listeners are not told: the caller answers its own
+        waiters first, then passes the ``Appended`` (None: nothing new) to
+        ``notify_listeners``, so no waiter waits on a listener."""
         batch = list(items)
         if not batch:
-            return []
+            return [], None
         if len(batch) > policy.batch_statements_max:
             raise FormatError(f"a batch holds at most {policy.batch_statements_max} statements")
         slug = batch[0].statement.ledger
         if any(item.statement.ledger != slug for item in batch):
             raise WrongLedger("every statement of a batch must be for the same ledger")
         with self._lock(slug):
-            return self._append_with_retries(slug, batch, all_or_nothing)
+            results, size_after = self._append_with_retries(slug, batch, all_or_nothing)
+        return results, None if size_after is None else Appended(slug, size_after)
 
-    def _append_with_retries(self, slug: str, batch: list[SignedStatement],
-                             all_or_nothing: bool) -> list[Receipt | LedgerError]:
+    def _append_with_retries(self, slug: str, batch: list[SignedStatement], all_or_nothing: bool
+                             ) -> tuple[list[Receipt | LedgerError], int | None]:
+        """The batch's outcomes, and the ledger's size if anything was stored."""
         settled: dict[int, Receipt | LedgerError] = {}
         for attempt in range(policy.append_retries_max):
             final = attempt == policy.append_retries_max - 1  # a refusal then stands as is
@@ -155,9 +186,7 @@ class LedgerApplication(Application):
             state.absorb(fork)
             for index, result in zip(pending, decided):
                 settled[index] = Receipt(result[0]) if isinstance(result, tuple) else result
-            if events:
-                self._notify_listeners(state)
-            return [settled[i] for i in range(len(batch))]
+            return [settled[i] for i in range(len(batch))], state.size if events else None
         raise Conflict(f"ledger {slug} kept changing underneath this append; try again")
 
     def _decide_batch(self, fork: LedgerState, batch: list[SignedStatement],
@@ -276,15 +305,16 @@ class LedgerApplication(Application):
                 raise error
             settled[index] = error
 
-    def _notify_listeners(self, state: LedgerState) -> None:
+    def notify_listeners(self, appended: Appended) -> None:
+        """Tell every ``after_append`` listener; call it holding no ledger lock."""
         # The entries are stored: a failing listener (say, checkpoint signing) must
         # not turn an accepted append into a reported failure. It is logged instead.
-        for listener in self.after_append:
+        for listener in list(self.after_append):
             try:
-                listener(state)
+                listener(appended)
             except Exception:  # noqa: BLE001
                 log.exception("after-append listener %r failed for ledger %s",
-                              listener, state.slug)
+                              listener, appended.slug)
 
     # --- state ---------------------------------------------------------------
 

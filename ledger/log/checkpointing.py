@@ -34,6 +34,7 @@ from ledger.log.application import LedgerApplication
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.format.figures import Row, document, sign_figures
 from ledger.format.notes import Signer
+from ledger.log.checkpoint_follower import CheckpointFollower
 from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint, KeptFigures
 from ledger.log.figures import balance_rows, no_figures
 from ledger.errors import (CheckpointError, Conflict, FormatError, LedgerError, LedgerNotFound,
@@ -100,6 +101,7 @@ class CheckpointLog:
         self._locks_guard = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.follower = CheckpointFollower(app, self._sign_if_due)
 
     # --- reading -------------------------------------------------------------
 
@@ -146,7 +148,6 @@ class CheckpointLog:
     def issue(self, slug: str) -> str:
         """Sign the ledger's current tree now (or return the checkpoint already at that size)."""
         # Read under the lock appends hold, so size, root and log keys belong together.
-        # Never hold it while taking self._lock(): the after_append hook nests the other way.
         with self.app.locked_state(slug) as state:
             if state.size == 0:
                 raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
@@ -276,21 +277,21 @@ class CheckpointLog:
     # --- automatic issuance --------------------------------------------------
 
     def install(self) -> CheckpointLog:
-        """Sign after every ``every_entries`` new entries (runs inside the append)."""
-        self.app.after_append.append(self._after_append)
+        """Sign after every ``every_entries`` new entries, on the follower's thread: an
+        append only wakes it (``ledger.log.checkpoint_follower``)."""
+        self.follower.listen()
         return self
 
-    def _after_append(self, state: LedgerState) -> None:
-        # Called with the ledger's append lock held: use the state we are given.
+    def _sign_if_due(self, slug: str, size: int) -> None:
         try:
-            signed = self._signed_sizes.get(state.slug)
+            signed = self._signed_sizes.get(slug)
             if signed is None:
-                latest = self.store.latest(state.slug)[1]
-                signed = self._signed_sizes[state.slug] = latest.size if latest else 0
-            if state.size - signed >= self.every_entries:
-                self._issue(TreeHead.of(state))
-        except LedgerError as exc:  # the entries are stored; never fail the append
-            log.error("could not sign a checkpoint of %s: %s", state.slug, exc)
+                latest = self.store.latest(slug)[1]
+                signed = self._signed_sizes[slug] = latest.size if latest else 0
+            if size - signed >= self.every_entries:
+                self.issue(slug)
+        except LedgerError as exc:  # the entries are stored; try again on the next append
+            log.error("could not sign a checkpoint of %s: %s", slug, exc)
 
     def maybe_issue(self) -> list[str]:
         """Sign every ledger that has entries no checkpoint covers yet; return their slugs."""
@@ -310,12 +311,14 @@ class CheckpointLog:
         if self._thread is not None:
             return
         self._stop.clear()
+        self.follower.resume()
         self._thread = threading.Thread(target=self._run, name="sunledger-checkpoints",
                                         daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self.follower.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None

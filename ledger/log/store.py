@@ -19,9 +19,9 @@ from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.format.statements import Entry
+from ledger.log.sql_adapters import adapter_for
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://sunledger.example/ns/v1")
 READ_PAGE_SIZE = 1000
@@ -106,6 +106,7 @@ class LogReader:
 
     def __init__(self, app: Application) -> None:
         self.recorder = app.recorder
+        self.sql = adapter_for(app.recorder)  # what the recorder cannot ask, per database
 
     def stored(self, slug: str, start: int = 0, stop: int | None = None,
                page_size: int = READ_PAGE_SIZE) -> Iterator[StoredLeaf]:
@@ -154,31 +155,9 @@ class LogReader:
         """Entries at ``seqs`` in ONE query per chunk (a proof needs at most ~2 log2 n)."""
         for start in range(0, len(seqs), SELECT_IN_MAX):
             versions = [seq + 1 for seq in seqs[start:start + SELECT_IN_MAX]]
-            for row in self._select_versions(ledger_stream(slug), versions):
+            for row in self.sql.select_versions(ledger_stream(slug), versions):
                 stored = decode_stored(row)
                 yield stored.seq, stored
-
-    def _select_versions(self, stream: UUID, versions: list[int]) -> list[StoredEvent]:
-        """``select_events`` for a set of versions: the recorder has no such call."""
-        table, datastore = self.recorder.events_table_name, self.recorder.datastore
-        if isinstance(datastore, SQLiteDatastore):  # originator ids are stored as hex text
-            marks = ",".join("?" * len(versions))
-            query = (f"SELECT originator_version, state FROM {table} WHERE originator_id = ? "
-                     f"AND originator_version IN ({marks})")
-            with datastore.transaction(commit=False) as cursor:
-                cursor.execute(query, [stream.hex, *versions])
-                rows = cursor.fetchall()
-        else:  # PostgreSQL (psycopg 3)
-            from psycopg.sql import SQL, Identifier
-
-            query = SQL("SELECT originator_version, state FROM {}.{} WHERE originator_id = %s "
-                        "AND originator_version = ANY(%s)").format(
-                Identifier(datastore.schema), Identifier(table))
-            with datastore.get_connection() as conn, conn.cursor() as cursor:
-                cursor.execute(query, [stream, versions])
-                rows = cursor.fetchall()
-        return [StoredEvent(originator_id=stream, originator_version=row["originator_version"],
-                            topic="", state=bytes(row["state"])) for row in rows]
 
     def ledger_slugs(self) -> list[str]:
         slugs: list[str] = []

@@ -4,6 +4,7 @@ their own, all kept, never contradicting each other, cosignatures checked."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -17,6 +18,7 @@ from ledger.log.checkpoint_store import CheckpointStore
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError, UnknownKey
 from ledger.format.notes import cosign, open_note
+from ledger.keystore.log_keys import log_key_path
 from ledger.witness.cosigner import new_witness_signer
 from tests.api.support import keep_log_key, rewrite_history
 from tests.community import Community
@@ -40,13 +42,57 @@ def test_a_checkpoint_is_signed_over_the_root_of_the_stored_entries(app, town):
     assert cp.root == merkle.root_from_leaf_hashes(leaf_hashes)
 
 
+def settled(log: CheckpointLog) -> CheckpointLog:
+    """Wait until the follower has looked at every append it heard of."""
+    deadline = time.monotonic() + 10
+    while not log.follower.idle() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert log.follower.idle()
+    return log
+
+
 def test_every_n_entries_sign_a_checkpoint_without_being_asked(app, town):
     log = CheckpointLog(app, every_entries=3).install()
     for i in range(7):
         town.grant("general", 100 + i)
+        settled(log)
     # 14 entries existed unsigned: the first append signs 15, then every third one.
     assert log.sizes(town.slug) == [15, 18, 21]
     assert opened(log.latest(town.slug), town).size == 21
+    log.stop()
+
+
+def test_an_append_does_not_wait_for_its_checkpoint_to_be_signed(app, town):
+    log = CheckpointLog(app, every_entries=1).install()
+    with log._lock(town.slug):  # signing is held up (as by a slow disk or key store)
+        started = time.monotonic()
+        receipts = [town.grant("general", 100 + i) for i in range(3)]
+        assert time.monotonic() - started < 5 and receipts[-1].seq == 16
+        assert log.sizes(town.slug) == [] and not log.follower.idle()
+    assert settled(log).sizes(town.slug)[-1] == 17  # signed once it could be
+    log.stop()
+
+
+def test_checkpoints_are_signed_every_n_entries_under_concurrent_appends(app, town):
+    log = CheckpointLog(app, every_entries=4).install()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: town.grant("general", 100 + i), range(12)))
+    sizes = settled(log).sizes(town.slug)
+    assert sizes and sizes[-1] == 26 and all(b - a >= 4 for a, b in zip(sizes, sizes[1:]))
+    log.stop()
+
+
+def test_a_failing_signature_fails_no_append_and_the_next_one_signs(settings, app, town):
+    log = CheckpointLog(app, every_entries=1).install()
+    key_file = log_key_path(settings, town.slug)
+    hidden = key_file.with_suffix(".away")
+    key_file.rename(hidden)  # the server cannot sign now
+    assert town.grant("general", 100).created
+    assert settled(log).sizes(town.slug) == []
+    hidden.rename(key_file)
+    town.grant("general", 101)
+    assert settled(log).sizes(town.slug) == [16]
+    log.stop()
 
 
 def test_the_timer_signs_pending_entries_every_t_seconds(app, town):

@@ -1,18 +1,18 @@
-"""Group commit: statements for one ledger that arrive together are appended in one
-transaction, and each is decided exactly as a single append would decide it
-(chain, Merkle nodes, nonce checks, all-or-nothing per statement)."""
+"""The log's front door (ledger/log/appender.py), on both stores: statements for one
+ledger that arrive together are appended in one transaction (group commit), each
+decided exactly as a single append would decide it (chain, Merkle nodes, nonce
+checks, all-or-nothing per statement); imports are all or nothing; and listeners
+hear of appends after the commit, outside the ledger's lock."""
 
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
-from api.groupcommit import GroupCommitter
 from ledger.log import proofs
+from ledger.log.appender import Appender
 from ledger.log.application import Receipt
 from ledger.client import Signer, posting
 from ledger.errors import LedgerError
@@ -64,16 +64,16 @@ def one_by_one(app, statements) -> list[tuple]:
 def all_at_once(app, statements) -> tuple[list[tuple], list[int]]:
     """Queue every statement while appends are held off, so they form one batch."""
     batches: list[int] = []
-    committer = GroupCommitter(app, on_batch=lambda size, _: batches.append(size))
+    appender = Appender(app, on_batch=lambda size, _: batches.append(size))
     slug = statements[0].statement.ledger
     with app.locked_state(slug):
-        futures = [committer.enqueue(signed) for signed in statements]
+        futures = [appender.append(signed) for signed in statements]
         time.sleep(0.1)  # the worker has taken what it found and waits for the lock
     results = []
     for future in futures:
         error = future.exception(timeout=30)
         results.append(outcome(error if error is not None else future.result()))
-    committer.close()
+    appender.close()
     return results, batches
 
 
@@ -81,7 +81,7 @@ def balances(app, slug):
     return dict(app.state(slug).balances)
 
 
-def test_a_batch_decides_each_statement_exactly_as_single_appends_would(app, settings):
+def test_a_batch_decides_each_statement_exactly_as_single_appends_would(app):
     single, grouped = Community.open(app), Community.open(app)
     expected = one_by_one(app, scenario(single))
     results, batches = all_at_once(app, scenario(grouped))
@@ -121,59 +121,102 @@ def test_the_same_statement_sent_twice_at_once_is_stored_once(app):
 def test_a_lone_statement_is_appended_at_once_without_waiting_for_company(app):
     town = Community.open(app)
     town.grant("general", 10_000)
-    committer = GroupCommitter(app, idle_seconds=30)
+    appender = Appender(app, idle_seconds=30)
     started = time.monotonic()
-    receipt = committer.submit(pay(town.agent, 100, fund="general"))
+    receipt = appender.append(pay(town.agent, 100, fund="general")).result(timeout=30)
     assert receipt.created and time.monotonic() - started < 5
-    committer.close()
+    appender.close()
 
 
 def test_idle_workers_leave_and_new_ones_start_when_work_comes(app):
     town = Community.open(app)
     town.grant("general", 10_000)
-    committer = GroupCommitter(app, idle_seconds=0.05)
-    committer.submit(pay(town.agent, 1, fund="general"))
+    appender = Appender(app, idle_seconds=0.05)
+    appender.append_and_wait(pay(town.agent, 1, fund="general"))
+    assert not appender.idle()
     deadline = time.monotonic() + 5
-    while committer._queues and time.monotonic() < deadline:
+    while not appender.idle() and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not committer._queues
-    assert committer.submit(pay(town.agent, 2, fund="general")).created
-    committer.close()
+    assert appender.idle()
+    assert appender.append_and_wait(pay(town.agent, 2, fund="general")).created
+    appender.close()
 
 
 def test_past_the_queue_limit_a_statement_is_appended_on_its_own(app):
     town = Community.open(app)
     town.grant("general", 10_000)
-    committer = GroupCommitter(app, queues_max=0)
-    assert committer.submit(pay(town.agent, 3, fund="general")).created
+    appender = Appender(app, queues_max=0)
+    assert appender.append_and_wait(pay(town.agent, 3, fund="general")).created
     with pytest.raises(LedgerError) as refused:
-        committer.submit(pay(town.cashier, 3, fund="general"))
-    assert refused.value.code == "forbidden-role" and not committer._queues
+        appender.append_and_wait(pay(town.cashier, 3, fund="general"))
+    assert refused.value.code == "forbidden-role" and appender.idle()
 
 
-def test_concurrent_http_clients_each_get_their_own_answer(http, town, app):
-    town.grant("general", 1_000_000)
-    statements = [pay(town.agent, 100 + i, fund="general") for i in range(48)]
-    statements += [pay(town.cashier, 5, fund="general") for _ in range(4)]
+def test_an_import_batch_is_stored_whole_or_not_at_all(app):
+    town = Community.open(app)
+    town.grant("general", 1_000)
+    batches: list[int] = []
+    appender = Appender(app, on_batch=lambda size, _: batches.append(size))
     before = app.reader.size(town.slug)
-    url = f"/v1/ledgers/{town.slug}/statements"
-    barrier = threading.Barrier(16)
+    with pytest.raises(LedgerError) as refused:
+        appender.append_batch([pay(town.agent, 10, fund="general"),
+                               pay(town.agent, 5_000, fund="general")])
+    assert refused.value.code == "insufficient-funds"
+    assert app.reader.size(town.slug) == before and batches == []
+    receipts = appender.append_batch([pay(town.agent, 10 + i, fund="general")
+                                      for i in range(3)])
+    assert [r.seq for r in receipts] == [before, before + 1, before + 2]
+    assert all(r.created for r in receipts) and batches == [3]
+    appender.close()
 
-    def send(signed):
-        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
-            try:
-                barrier.wait(timeout=5)
-            except threading.BrokenBarrierError:
-                pass
-            return client.post(url, json=signed.to_json())
 
-    with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(send, statements + statements[:8]))
-    codes = [a.status_code for a in answers]
-    assert codes[:48].count(201) + codes[48 + 4:].count(201) == 48
-    assert codes[48:52] == [403] * 4
-    stored = {a.json()["seq"]: a.json()["hash"] for a in answers if a.status_code in (200, 201)}
-    assert sorted(stored) == list(range(before, before + 48))
-    for a, b in zip(answers[:8], answers[52:]):
-        assert a.json() == b.json()  # a resend answers the same entry, created once
-    assert verify_ledger(app, town.slug).ok
+def test_listeners_hear_the_new_size_after_the_commit_outside_the_lock(app):
+    town = Community.open(app)
+    heard = []
+
+    def listener(appended):
+        # The lock is free: reading the caught-up state here would deadlock otherwise.
+        with app.locked_state(appended.slug) as state:
+            heard.append((appended.slug, appended.size, state.size))
+
+    app.after_append.append(listener)
+    receipt = town.grant("general", 100)
+    assert heard == [(town.slug, receipt.seq + 1, receipt.seq + 1)]
+
+
+def test_a_blocking_listener_holds_up_neither_its_append_nor_the_next(app):
+    town = Community.open(app)
+    town.grant("general", 10_000)
+    release, blocked = threading.Event(), threading.Event()
+
+    def slow_listener(appended):
+        if not blocked.is_set():
+            blocked.set()
+            release.wait(30)
+
+    app.after_append.append(slow_listener)
+    appender = Appender(app)
+    try:
+        first = appender.append(pay(town.agent, 1, fund="general"))
+        assert blocked.wait(10)  # the worker is stuck in the listener...
+        assert first.result(timeout=5).created  # ...yet the append has its answer
+        # Another writer appends to the same ledger meanwhile: the lock is free.
+        assert app.submit(pay(town.agent, 2, fund="general")).seq == first.result().seq + 1
+    finally:
+        release.set()
+        appender.close()
+
+
+def test_a_failing_listener_never_fails_an_append_through_the_appender(app):
+    town = Community.open(app)
+    town.grant("general", 1_000)
+
+    def broken(appended):
+        raise RuntimeError("listener broke")
+
+    app.after_append.append(broken)
+    appender = Appender(app)
+    receipt = appender.append_and_wait(pay(town.agent, 1, fund="general"))
+    assert receipt.created and app.reader.size(town.slug) == receipt.seq + 1
+    assert appender.append_batch([pay(town.agent, 2, fund="general")])[0].created
+    appender.close()

@@ -1,0 +1,72 @@
+"""Residents' questions taken in by the server (质询): the one way a question that
+nobody signed reaches the log, whether it came from the API or the web form.
+
+``ask`` checks the question, loads the server's intake key for the ledger
+(``ledger.keystore.intake_keys``: made on first use, and it must be registered
+by the ledger's admin, else ``intake-not-registered``), puts only the keyed
+hash of a contact in the statement, signs ``question.asked`` and appends it
+through the appender. A refused question leaves nothing on the log; the
+contact itself is never stored anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from ledger.client import Signer
+from ledger.domain import fields, policy
+from ledger.errors import FormatError
+from ledger.format.keys import SigningKey
+from ledger.format.statements import SignedStatement
+from ledger.keystore import intake_keys
+from ledger.log.appender import Appender
+from ledger.log.application import Receipt
+
+contact_bytes_max = 200
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not \t \n \r
+
+
+def question_body(about: Any, text: Any, contact: Any = None) -> tuple[dict[str, Any], str]:
+    """The statement body a question becomes (without the contact hash), and the
+    contact ("" if none), checked. ``about`` is checked by the ledger's rules."""
+    given = {"about": about, "text": text, "contact": contact}
+    fields.text(given, "text", bytes_max=policy.question_text_bytes_max)
+    contact_text = fields.text(given, "contact", bytes_max=contact_bytes_max, required=False)
+    for name in ("text", "contact"):
+        if CONTROL_CHARACTERS.search(given.get(name) or ""):
+            raise FormatError(f"{name} must not contain control characters", field=name)
+    return {"about": about, "text": text}, contact_text
+
+
+class QuestionIntake:
+    """Signs residents' questions with each ledger's intake key and appends them."""
+
+    def __init__(self, appender: Appender) -> None:
+        self.appender = appender
+        self.app = appender.app
+
+    def ask(self, slug: str, about: Any, text: Any, contact: Any = None) -> Receipt:
+        """Put a resident's question on ``slug``'s log; its Receipt, or the refusal."""
+        return self.appender.append_and_wait(self.signed_question(slug, about, text, contact))
+
+    async def ask_async(self, slug: str, about: Any, text: Any, contact: Any = None) -> Receipt:
+        """As ``ask``, for an event loop (key files and state are read on a thread)."""
+        signed = await asyncio.to_thread(self.signed_question, slug, about, text, contact)
+        return await self.appender.append_async(signed)
+
+    def signed_question(self, slug: str, about: Any, text: Any,
+                        contact: Any = None) -> SignedStatement:
+        body, contact_text = question_body(about, text, contact)
+        key = self.registered_key(slug)
+        if contact_text:
+            body["contact_hash"] = intake_keys.contact_hash(key, slug, contact_text)
+        return Signer(key, slug).sign("question.asked", body)
+
+    def registered_key(self, slug: str) -> SigningKey:
+        """The server's intake key for ``slug`` (made on first use), which the ledger's
+        admin must have registered (``intake-not-registered`` until then)."""
+        key, _ = intake_keys.load_or_create_intake_key(self.app.settings, slug)
+        intake_keys.require_registered(self.app.state(slug), key)
+        return key
