@@ -13,6 +13,7 @@ from ledger.log.checkpointing import CheckpointLog, TreeHead
 from ledger.log.figures import figures_at, kept_figures
 from tests.api.support import keep_log_key
 from tests.independent_figures import check_figures
+from tests.integration.test_checkpoints import settled
 
 @pytest.fixture
 def town(community, settings):
@@ -25,12 +26,15 @@ def leaves_of(app, slug) -> list[bytes]:
 def test_every_checkpoint_the_log_signs_has_figures_at_its_size(app, town):
     log = CheckpointLog(app, every_entries=2).install()
     town.grant("activity", 500_000)
+    settled(log)
     town.spend("activity", 12_000)
+    settled(log)
     town.grant("general", 70_000)
+    settled(log)
     log.issue(town.slug)
     vkey = town.log_signer.verifier().vkey
     sizes = log.sizes(town.slug)
-    assert sizes == [15, 17]  # signed by the append hook, every 2 entries
+    assert sizes == [15, 17]  # signed by the follower, every 2 entries
     assert [kept.size for kept in kept_figures(app, town.slug)] == sizes
     for size in sizes:
         kept = log.figures(town.slug, size)
