@@ -66,7 +66,7 @@ def assets(view: FinanceView, ledger: str) -> dict[str, Any]:
             f"SELECT {ASSET_COLUMNS} FROM view_assets WHERE ledger = ? ORDER BY code",
             (ledger,))]
         books = _book_values(tx, ledger, info["currency"], items)
-    return {"ledger": ledger, "currency": info["currency"], "items": items,
+    return {"ledger": ledger, "size": info["size"], "currency": info["currency"], "items": items,
             "book_values": books, "ties": all(row["ties"] for row in books)}
 
 
@@ -74,7 +74,7 @@ def asset(view: FinanceView, ledger: str, code: str) -> dict[str, Any]:
     """One asset: its current state, its history (every statement about it) and its trades."""
     check_text(code, "code")
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         row = tx.one(f"SELECT {ASSET_COLUMNS} FROM view_assets WHERE ledger = ? AND code = ?",
                      (ledger, code))
         if row is None:
@@ -82,7 +82,7 @@ def asset(view: FinanceView, ledger: str, code: str) -> dict[str, Any]:
         history = _steps(tx, ledger, "asset", code)
         trade_rows = tx.all(f"SELECT {TRADE_COLUMNS} FROM view_trades WHERE ledger = ? "
                             "AND asset = ? ORDER BY seq", (ledger, code))
-    return {**_asset(row), "ledger": ledger, "history": history,
+    return {**_asset(row), "ledger": ledger, "size": info["size"], "history": history,
             "trades": [_trade(t) for t in trade_rows]}
 
 
@@ -102,13 +102,13 @@ def trades(view: FinanceView, ledger: str, status: str | None = None) -> dict[st
     check_text(status, "status")
     where, params = (" AND t.status = ?", [status]) if status else ("", [])
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         rows = tx.all(f"SELECT t.{TRADE_COLUMNS.replace(', ', ', t.')}, a.name_zh AS asset_name, "
                       "(SELECT COUNT(*) FROM view_bids b WHERE b.ledger = t.ledger AND "
                       "b.trade = t.seq) AS bids FROM view_trades t LEFT JOIN view_assets a ON "
                       "a.ledger = t.ledger AND a.code = t.asset WHERE t.ledger = ?"
                       f"{where} ORDER BY t.seq DESC", [ledger, *params])
-    return {"ledger": ledger, "items": [_trade(row) for row in rows]}
+    return {"ledger": ledger, "size": info["size"], "items": [_trade(row) for row in rows]}
 
 
 def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
     disclosures, the resolution it rests on and residents' questions about it."""
     seq = check_seq(seq)
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         row = tx.one(f"SELECT {TRADE_COLUMNS} FROM view_trades WHERE ledger = ? AND seq = ?",
                      (ledger, seq))
         if row is None:
@@ -141,6 +141,7 @@ def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
                       "valid": b["amount"] >= row["reserve"],
                       "awarded": b["seq"] == row["award_bid"]} for b in bids]
     shown["notices"] = [d for d in shown["disclosures"] if d["stage"] == "notice"]
+    shown["size"] = info["size"]
     return shown
 
 
@@ -160,11 +161,11 @@ def resolutions(view: FinanceView, ledger: str) -> dict[str, Any]:
     """Residents' representative resolutions (四议两公开): matter, votes, whether it
     passed, which roles co-signed, its disclosure, and each step."""
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         items = _resolution_rows(tx, ledger, "", [])
         for item in items:
             item["steps"] = _steps(tx, ledger, "resolution", item["seq"])
-    return {"ledger": ledger, "items": items}
+    return {"ledger": ledger, "size": info["size"], "items": items}
 
 
 DISCLOSURE_COLUMNS = ("seq, type, item, published_on, sheet_sha256, place, subject_kind, "
@@ -175,7 +176,7 @@ def disclosures(view: FinanceView, ledger: str) -> dict[str, Any]:
     """Every disclosure statement (公开): trade notices, awards and completions,
     resolutions and periodic income-and-spending sheets; and the catalogue in force."""
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         items = tx.all(f"SELECT {DISCLOSURE_COLUMNS} FROM view_disclosures WHERE ledger = ? "
                        "ORDER BY seq", (ledger,))
         catalogue = tx.one("SELECT seq, items FROM view_catalogues WHERE ledger = ? "
@@ -184,7 +185,7 @@ def disclosures(view: FinanceView, ledger: str) -> dict[str, Any]:
         totals = (item.pop("income"), item.pop("spending"))
         item["totals"] = ({"income": totals[0], "spending": totals[1]}
                           if totals[0] is not None else None)
-    return {"ledger": ledger, "items": items,
+    return {"ledger": ledger, "size": info["size"], "items": items,
             "catalogue": None if catalogue is None else {
                 "seq": catalogue["seq"], "items": json.loads(catalogue["items"])}}
 
@@ -228,13 +229,13 @@ def questions(view: FinanceView, ledger: str, status: str | None = None) -> dict
         raise FormatError("status must be open, answered or closed", field="status")
     where, params = (" AND status = ?", [status]) if status else ("", [])
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         items = _questions(tx, ledger, where, params)
         counts = {row["status"]: row["n"] for row in tx.all(
             "SELECT status, COUNT(*) AS n FROM view_questions WHERE ledger = ? GROUP BY status",
             (ledger,))}
     answered = [q["hours_to_answer"] for q in items if q["hours_to_answer"] is not None]
-    return {"ledger": ledger, "status": status, "items": items,
+    return {"ledger": ledger, "size": info["size"], "status": status, "items": items,
             "counts": {s: counts.get(s, 0) for s in ("open", "answered", "closed")},
             "mean_hours_to_answer": round(sum(answered) / len(answered), 2) if answered
             else None}
@@ -244,12 +245,12 @@ def question(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
     """One question with its answers (what a resident checks after asking)."""
     seq = check_seq(seq)
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         found = _questions(tx, ledger, " AND seq = ?", [seq])
     if not found:
         raise NotFound(f"entry {seq} of {ledger} is not a question (or not in the views yet)",
                        question=seq)
-    return {**found[0], "ledger": ledger}
+    return {**found[0], "ledger": ledger, "size": info["size"]}
 
 
 from projections.governance_flags import red_flags  # noqa: E402

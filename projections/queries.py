@@ -25,8 +25,8 @@ def ledgers(view: FinanceView) -> list[dict[str, Any]]:
 def chart(view: FinanceView, ledger: str) -> dict[str, Any]:
     """Funds and accounts with their names (zh-CN and English)."""
     with view.reading() as tx:
-        require_ledger(tx, ledger)
-        return {"ledger": ledger, "funds": _funds(tx, ledger),
+        info = require_ledger(tx, ledger)
+        return {"ledger": ledger, "size": info["size"], "funds": _funds(tx, ledger),
                 "accounts": tx.all("SELECT code, name_zh, name_en, class, kind FROM "
                                    "view_accounts WHERE ledger = ? ORDER BY code", (ledger,))}
 
@@ -77,7 +77,7 @@ def balances(view: FinanceView, ledger: str, as_of: str | None = None) -> dict[s
     fund_rows = [{"fund": f["code"], "name_zh": f["name_zh"], "name_en": f["name_en"],
                   "restricted": f["restricted"], "money": per_fund[f["code"]]["money"],
                   "classes": {c: per_fund[f["code"]][c] for c in CLASSES}} for f in funds]
-    return {"ledger": ledger, "as_of": as_of, "currency": info["currency"],
+    return {"ledger": ledger, "size": info["size"], "as_of": as_of, "currency": info["currency"],
             "size": info["size"], "accounts": rows, "funds": fund_rows,
             "classes": {c: per_class[c] for c in CLASSES}}
 
@@ -120,7 +120,7 @@ def fund_usage(view: FinanceView, ledger: str, year: int | None = None,
     result: dict[str, Any] = {"ledger": ledger, "year": year, "fund": fund}
     with view.reading() as tx:
         info = require_ledger(tx, ledger)
-        result["currency"] = info["currency"]
+        result["currency"], result["size"] = info["currency"], info["size"]
         for name, keys in USAGE_GROUPS.items():
             rows = tx.all(usage_sql(keys, where), [ledger, info["currency"], *params])
             # Sorted here, not by ORDER BY: PostgreSQL's collation is not code-point order.
@@ -158,7 +158,8 @@ def budget_vs_actual(view: FinanceView, ledger: str, year: int) -> dict[str, Any
                      "income": actual.get(fund["code"], {}).get("income", 0),
                      "remaining": None if amount is None else amount - spent,
                      "over_budget": amount is not None and spent > amount})
-    return {"ledger": ledger, "year": year, "currency": info["currency"], "funds": rows,
+    return {"ledger": ledger, "size": info["size"], "year": year, "currency": info["currency"],
+            "funds": rows,
             "totals": {"budget": sum(r["budget"] or 0 for r in rows),
                        "spent": sum(r["spent"] for r in rows),
                        "income": sum(r["income"] for r in rows)}}
@@ -174,12 +175,12 @@ def transactions(view: FinanceView, ledger: str, filters: TransactionFilters | N
     window, window_params, direction = seq_window(cursor, order)
     where, params = filters.where()
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         rows = tx.all(f"SELECT {ENTRY_COLUMNS} FROM view_entries e WHERE e.ledger = ?"
                       f"{where}{window} ORDER BY e.seq {direction} LIMIT ?",
                       [ledger, *params, *window_params, limit + 1])
     items, next_cursor = page(rows, limit)
-    return {"ledger": ledger, "items": [public_entry(r) for r in items],
+    return {"ledger": ledger, "size": info["size"], "items": [public_entry(r) for r in items],
             "next_cursor": next_cursor}
 
 
@@ -187,7 +188,7 @@ def transaction(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
     """One journal entry with its posting lines (public form)."""
     seq = check_seq(seq)
     with view.reading() as tx:
-        require_ledger(tx, ledger)
+        info = require_ledger(tx, ledger)
         row = tx.one(f"SELECT {ENTRY_COLUMNS} FROM view_entries e WHERE e.ledger = ? "
                      "AND e.seq = ?", (ledger, seq))
         if row is None:
@@ -196,24 +197,34 @@ def transaction(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
                        "p.fund, p.currency, p.side, p.amount FROM view_postings p JOIN "
                        "view_accounts a ON a.ledger = p.ledger AND a.code = p.account "
                        "WHERE p.ledger = ? AND p.seq = ? ORDER BY p.line", (ledger, seq))
-    return {**public_entry(row), "ledger": ledger,
+    return {**public_entry(row), "ledger": ledger, "size": info["size"],
             "postings": [{**line, "amount": abs(line["amount"])} for line in lines]}
 
 
 def status(view: FinanceView, ledger: str, log_size: int | None = None) -> dict[str, Any]:
     """How far each projection has come for ``ledger`` (``log_size`` from the log,
-    if the caller has it, adds ``behind``). Never raises for an unknown ledger."""
+    if the caller has it, adds ``behind``), and where and why it stopped if it
+    could not take an entry. Never raises for an unknown ledger."""
     position = view.position()
     with view.reading() as tx:
-        row = tx.one("SELECT size, head, last_recorded_at FROM view_ledgers WHERE ledger = ?",
-                     (ledger,))
-    size = row["size"] if row else 0
+        row = tx.one("SELECT size, head, last_recorded_at, stopped_at, stopped_reason "
+                     "FROM view_ledgers WHERE ledger = ?", (ledger,)) or {}
+    size, stopped_at = row.get("size", 0), row.get("stopped_at")
     behind = None if log_size is None else max(log_size - size, 0)
     return {"ledger": ledger, "projections": [{
-        "name": view.name, "size": size, "head": row["head"] if row else None,
-        "last_recorded_at": row["last_recorded_at"] if row else None,
+        "name": view.name, "size": size, "head": row.get("head"),
+        "last_recorded_at": row.get("last_recorded_at"),
         "notification_id": position, "behind": behind,
-        "up_to_date": None if behind is None else behind == 0}]}
+        "up_to_date": None if behind is None else behind == 0 and stopped_at is None,
+        "stopped_at": stopped_at, "stopped_reason": row.get("stopped_reason"),
+        "message": stopped_message(stopped_at, row.get("stopped_reason"))}]}
+
+
+def stopped_message(stopped_at: int | None, reason: str | None) -> str | None:
+    """What the status and the web page say of a stopped view (None while it follows)."""
+    if stopped_at is None:
+        return None
+    return f"behind at seq {stopped_at}: {reason}"
 
 
 from projections.audit import (activity_by_signer, findings, general_ledger,  # noqa: E402

@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from projections.view import Tx
 
 READ_PAGE = 1000
-# Entries the projection wrote no rows for (see projections/apply.py): replaying
-# them would put the state ahead of the rows.
-NOT_PROJECTED = ("unprojectable_entry", "misplaced_entry", "unreadable_entry")
 
 
 class DomainStates:
@@ -82,16 +79,12 @@ class Batch:
 
 
 def replay_stored(tx: Tx, recorder: Any, state: LedgerState, start: int, stop: int) -> None:
-    """Replay the stored entries ``start`` to ``stop`` (exclusive) that the view
-    projected, writing no rows: the effects were written when they were new."""
+    """Replay the stored entries ``start`` to ``stop`` (exclusive), writing no rows:
+    the view projected every one of them (a ledger's view stops at the first
+    entry it cannot take, projections/apply.py), so their rows are there."""
     if start >= stop:
         return
-    skipped = {row["seq"] for row in tx.all(
-        "SELECT seq FROM view_findings WHERE ledger = ? AND seq >= ? AND seq < ? "
-        "AND kind IN (?, ?, ?)", (state.slug, start, stop, *NOT_PROJECTED))}
     for leaf in _stored(tx, recorder, ledger_stream(state.slug), start, stop):
-        if leaf.seq in skipped:
-            continue
         entry = leaf.entry()
         if knows(entry.statement.type):
             replay(state, entry)

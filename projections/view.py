@@ -48,7 +48,8 @@ class Tx:
         self.deferred: dict[str, list[Sequence[Any]]] = defaultdict(list)
         # upsert SQL -> key -> amount to add (the SQL takes the key columns, then the amount)
         self.sums: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
-        self.positions: dict[str, dict[str, Any]] = {}  # ledger -> size, head, last_recorded_at
+        # ledger -> size, head, last_recorded_at, stopped_at, stopped_reason
+        self.positions: dict[str, dict[str, Any]] = {}
         self.domain: Batch | None = None  # the ledgers' domain states, while projecting
 
     def defer(self, sql: str, row: Sequence[Any]) -> None:
@@ -81,9 +82,11 @@ class Tx:
         for upsert, sums in self.sums.items():
             self.many(upsert, [(*key, amount) for key, amount in sorted(sums.items())])
         self.sums.clear()
-        self.many("UPDATE view_ledgers SET size = ?, head = ?, last_recorded_at = ? "
-                  "WHERE ledger = ?", [(p["size"], p["head"], p["last_recorded_at"], ledger)
-                                       for ledger, p in sorted(self.positions.items())])
+        self.many("UPDATE view_ledgers SET size = ?, head = ?, last_recorded_at = ?, "
+                  "stopped_at = ?, stopped_reason = ? WHERE ledger = ?",
+                  [(p["size"], p["head"], p["last_recorded_at"], p.get("stopped_at"),
+                    p.get("stopped_reason"), ledger)
+                   for ledger, p in sorted(self.positions.items())])
         self.positions.clear()
 
     def _sql(self, sql: str) -> str:

@@ -37,7 +37,7 @@ def test_every_effect_type_has_a_writer_or_is_shown_nowhere_on_purpose():
     assert not set(WRITERS) & SHOWN_NOWHERE
 
 
-def test_an_unprojectable_entry_leaves_the_projector_state_with_the_rows(community):
+def test_an_unprojectable_entry_stops_the_view_and_its_state_before_it(community):
     app, slug = community.app, community.slug
     community.grant("general", 10_000)
     lines = [posting("5001", "general", "debit", 1_000),
@@ -45,12 +45,14 @@ def test_an_unprojectable_entry_leaves_the_projector_state_with_the_rows(communi
     bad = append_raw(community, community.agent, "entry.posted",
                      {"date": "2026-03-01", "category": "x", "counterparty": STREET_OFFICE,
                       "memo": "", "postings": lines, "documents": "not a list"})
+    community.grant("general", 5_000)  # after the stop: not shown
     catch_up(app)
     view = open_view(app)
     size, state = projector_state(view, slug)
-    assert size == bad.seq + 1 == queries.status(view, slug)["projections"][0]["size"]
-    # The log's own state moved the money; the view and its state did not.
-    assert app.state(slug).balance("1002", "general") == 9_000
+    status = queries.status(view, slug)["projections"][0]
+    assert size == bad.seq == status["size"] == status["stopped_at"]
+    # The log's own state moved the money; the view and its state stop before it.
+    assert app.state(slug).balance("1002", "general") == 14_000
     assert state.balance("1002", "general") == 10_000
     assert {k: v for k, v in state.balances.items() if v} == view_balances(view, slug)
     assert bad.seq not in state.cash_entries

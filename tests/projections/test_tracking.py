@@ -119,7 +119,8 @@ def test_an_unbalanced_entry_in_the_log_is_recorded_as_a_trial_balance_finding(c
                                    "detail": {"imbalance": {"general/CNY": 100}}}]
 
 
-def test_an_entry_its_handler_cannot_read_leaves_no_rows_and_a_finding(community):
+def test_an_entry_its_handler_cannot_read_leaves_no_rows_and_stops_the_view_before_it(
+        community):
     community.grant("general", 10_000)
     lines = [posting("5001", "general", "debit", 1_000),
              posting("1002", "general", "credit", 1_000)]
@@ -136,10 +137,12 @@ def test_an_entry_its_handler_cannot_read_leaves_no_rows_and_a_finding(community
     assert [p for p in rows_of(view, "view_postings", community.slug)
             if p["seq"] == bad.seq] == []
     assert queries.balances(view, community.slug)["funds"][1]["money"] == 10_000
-    assert queries.status(view, community.slug)["projections"][0]["size"] == bad.seq + 1
+    status = queries.status(view, community.slug)["projections"][0]
+    assert status["size"] == status["stopped_at"] == bad.seq and not status["up_to_date"]
+    assert status["message"].startswith(f"behind at seq {bad.seq}: unprojectable entry")
 
 
-def test_a_row_the_database_refuses_is_a_finding_and_the_first_row_stays(community):
+def test_a_row_the_database_refuses_stops_the_view_and_the_first_row_stays(community):
     catch_up(community.app)
     twice = append_raw(community, community.agent, "fund.created",
                        {"code": "general", "name_zh": "重复", "name_en": "Again",
@@ -152,9 +155,10 @@ def test_a_row_the_database_refuses_is_a_finding_and_the_first_row_stays(communi
     general = next(f for f in queries.chart(view, community.slug)["funds"]
                    if f["code"] == "general")
     assert general["name_en"] == "General fund"
+    assert queries.status(view, community.slug)["projections"][0]["stopped_at"] == twice.seq
 
 
-def test_an_unreadable_leaf_is_a_finding_and_the_projection_carries_on(community):
+def test_an_unreadable_leaf_stops_its_ledger_and_other_ledgers_carry_on(community):
     app = community.app
     size = app.reader.size(community.slug)
     app.save(EntryRecorded(originator_id=ledger_stream(community.slug), originator_version=size + 1,
@@ -164,6 +168,8 @@ def test_an_unreadable_leaf_is_a_finding_and_the_projection_carries_on(community
     view = open_view(app)
     (finding,) = queries.findings(view, community.slug)["items"]
     assert finding["seq"] == size and finding["kind"] == "unreadable_entry"
+    stopped = queries.status(view, community.slug)["projections"][0]
+    assert stopped["size"] == stopped["stopped_at"] == size
     assert queries.status(view, other.slug)["projections"][0]["size"] == other.log_size()
 
 
