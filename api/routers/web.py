@@ -7,8 +7,9 @@ template's ``yuan`` filter formats them. Pages work without JavaScript; only
 the "核验 Verify" button needs it (``static/verify.js`` recomputes the
 RFC 9162 root in the browser), and the community page's "核验余额 Verify the
 balances" (``static/figures.js`` holds the page to the signed figures of
-FORMAT.md section 10, so the balances state the log size they reflect). Unknown ledgers and seqs answer an HTML 404,
-not the API's problem+json, because a person reads it.
+FORMAT.md section 10, so the balances state the log size they reflect).
+Unknown ledgers and seqs answer an HTML 404, not the API's problem+json,
+because a person reads it.
 """
 
 from __future__ import annotations
