@@ -123,7 +123,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
         api.add_middleware(CORSMiddleware, allow_origins=list(options.cors_origins),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"],
-                           expose_headers=["Retry-After", "Content-Disposition", "Location"],
+                           expose_headers=["Retry-After", "Content-Disposition", "Location",
+                                           "Sunledger-Size"],
                            max_age=600)
     api.add_middleware(metrics_module.MetricsMiddleware, metrics=metrics)
     return api

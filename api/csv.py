@@ -105,12 +105,14 @@ def _disposition(filename: str) -> dict[str, str]:
 
 
 def csv_response(rows: Iterable[dict[str, Any]], filename: str,
-                 columns: list[str] | None = None) -> Response:
-    """A list that is already in memory (funds, usage, trial balance ...)."""
+                 columns: list[str] | None = None,
+                 headers: dict[str, str] | None = None) -> Response:
+    """A list that is already in memory (funds, usage, trial balance ...); ``headers``
+    carries what a CSV file cannot say in its rows (e.g. the tree size it reflects)."""
     writer = _Writer(columns)
     text = BOM + writer.header() + writer.rows(rows)
     return Response(text.encode("utf-8"), media_type=MEDIA_TYPE,
-                    headers=_disposition(filename))
+                    headers={**_disposition(filename), **(headers or {})})
 
 
 def csv_pages(read_page: PageReader, cursor: int | None, filename: str,

@@ -5,8 +5,11 @@ Routes translate, they don't decide: every figure comes from
 from the log's ``CheckpointLog``. Amounts stay integer fen until the
 template's ``yuan`` filter formats them. Pages work without JavaScript; only
 the "核验 Verify" button needs it (``static/verify.js`` recomputes the
-RFC 9162 root in the browser). Unknown ledgers and seqs answer an HTML 404,
-not the API's problem+json, because a person reads it.
+RFC 9162 root in the browser), and the community page's "核验余额 Verify the
+balances" (``static/figures.js`` holds the page to the signed figures of
+FORMAT.md section 10, so the balances state the log size they reflect).
+Unknown ledgers and seqs answer an HTML 404, not the API's problem+json,
+because a person reads it.
 """
 
 from __future__ import annotations
@@ -196,7 +199,8 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                   categories=category_rows(usage, fund_names), usage_totals=usage["totals"],
                   latest=latest["items"], fund_names=fund_names,
                   checkpoint=latest_checkpoint(checkpoints, ledger),
-                  genesis=genesis_hash(view, ledger), status=status)
+                  genesis=genesis_hash(view, ledger), status=status,
+                  api=api_base(request, ledger))
 
 
 FILTER_FIELDS = ("fund", "category", "date_from", "date_to")

@@ -14,7 +14,6 @@
   const section = document.querySelector("section.verify");
   const button = document.getElementById("verify-button");
   const output = document.getElementById("verify-result");
-  if (!section || !button || !output) return;
 
   /** A check that failed: the data does not add up (zh and en reasons). */
   class Failure extends Error {
@@ -139,15 +138,19 @@
     return { name, keyHash, publicKey: raw.subarray(1) };
   }
 
-  /** "valid", "unsupported" (no Ed25519 here), "other-key" (rotated?); throws if invalid. */
-  async function checkSignature(checkpoint, genesis) {
+  const CHECKPOINT = { zh: "检查点", en: "checkpoint" };
+
+  /** "valid", "unsupported" (no Ed25519 here), "other-key" (rotated?); throws if invalid.
+   * `note` is a parsed signed note (origin = key name, body, signature lines); `what`
+   * names it in the messages (figures notes are signed under the same key name). */
+  async function checkSignature(note, genesis, what = CHECKPOINT) {
     const body = (genesis.statement || {}).body || {};
-    if (checkpoint.origin !== body.origin) {
-      throw new Failure("检查点来源与创世条目不符", "the checkpoint's origin is not the genesis origin");
+    if (note.origin !== body.origin) {
+      throw new Failure(`${what.zh}来源与创世条目不符`, `the ${what.en}'s origin is not the genesis origin`);
     }
     const key = await parseVerifierKey(String(body.log_key || ""));
     let signature = null;
-    for (const line of checkpoint.signatures) {
+    for (const line of note.signatures) {
       const [dash, name, b64] = line.split(" ");
       if (dash !== "\u2014" || name !== key.name) continue;
       const raw = fromBase64(b64, "signature");
@@ -160,8 +163,8 @@
     } catch (error) {
       return "unsupported";
     }
-    const ok = await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, signature, utf8.encode(checkpoint.body));
-    if (!ok) throw new Failure("检查点签名无效", "the checkpoint's signature does not verify under the genesis log key");
+    const ok = await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, signature, utf8.encode(note.body));
+    if (!ok) throw new Failure(`${what.zh}签名无效`, `the ${what.en}'s signature does not verify under the genesis log key`);
     return "valid";
   }
 
@@ -269,6 +272,13 @@
     }
   }
 
+  // Shared with figures.js (the community page's "Verify the balances"), loaded after this.
+  window.sunledgerCheck = Object.freeze({
+    Failure, utf8, text, concat, fromBase64, toHex, same, sha256, fetchOk, parseCheckpoint,
+    fetchLeaf, parseLeaf, leafHash, checkSignature, bilingual,
+  });
+
+  if (!section || !button || !output) return;
   button.hidden = false;
   button.addEventListener("click", run);
 })();

@@ -36,6 +36,7 @@ def demo(
     renovation, subsidies, transfers, reversals and the cashier's confirmations.
     """
     from ledger.demo.build import build_demo, check_new_ledger
+    from ledger.log.checkpointing import CheckpointLog
 
     cli = cli_of(ctx)
     slug = fresh_ledger or ledger
@@ -46,10 +47,14 @@ def demo(
     check_new_ledger(cli.app, slug, entries)  # before the progress bar: a refusal is one line
     with progress_bar(f"building {slug}", total=entries) as progress:
         result = build_demo(cli.app, slug, entries=entries, seed=seed, progress=progress)
+    # Signed now, not by the server's timer: `demo && serve` answers /checkpoint and
+    # /figures from its first request, and the page's balances are signed at once.
+    CheckpointLog(cli.app).issue(slug)
     console = out()
     console.print(f"built [bold]{slug}[/bold] (新竹社区): {result.size} entries in "
                   f"{escape(cli.settings.describe())}")
     console.print(f"keys for every role in {escape(str(result.key_dir))}")
     console.print(f"genesis entry hash (auditors pin it): {result.genesis_hash}", soft_wrap=True)
+    console.print(f"signed a checkpoint and its figures at size {result.size}")
     console.print(f"next: sunledger balances {slug} · sunledger log {slug} · "
                   f"sunledger verify {slug} · sunledger serve")

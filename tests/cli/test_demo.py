@@ -2,9 +2,55 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
 from ledger.log.application import LedgerApplication
 from ledger.demo.build import FUNDS, SETUP_COUNT
 from ledger.demo.year import plan_year
+from ledger.settings import Settings
+
+SERVER_START_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(settings: Settings, cwd: Path, **env: str) -> Iterator[str]:
+    """`sunledger serve` in a subprocess on ``settings``' store; yields its base URL once
+    it answers, and stops it (by its own pid) afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "ledger.cli", "--db", settings.database_url,
+               "--data-dir", str(settings.data_dir), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, "sunledger serve did not start"
+            try:
+                httpx.get(f"{url}/v1/ledgers", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):
@@ -71,3 +117,19 @@ def test_a_year_of_a_few_thousand_entries_has_every_kind_of_event_and_ends_in_de
     assert people and all(spec.body.get("documents") for spec in people)
     last_date = max(spec.body["date"] for spec in specs if "date" in spec.body)
     assert last_date.startswith("2026-12")
+
+
+def test_demo_signs_its_final_size_so_serve_answers_checkpoint_and_figures_at_once(
+        cli, slug, tmp_path):
+    built = cli.ok("demo", slug, "--entries", "120", "--if-missing")
+    assert "signed a checkpoint and its figures at size 120" in built.stdout
+    # The server's own timer is an hour away: whatever it answers, the demo signed.
+    with serving(cli.settings, tmp_path, SUNLEDGER_CHECKPOINT_EVERY_SECONDS="3600") as url:
+        checkpoint = httpx.get(f"{url}/v1/ledgers/{slug}/checkpoint", timeout=30)
+        figures = httpx.get(f"{url}/v1/ledgers/{slug}/figures", timeout=30)
+    assert checkpoint.status_code == 200, checkpoint.text
+    assert checkpoint.text.splitlines()[1] == "120"
+    assert figures.status_code == 200, figures.text
+    answer = figures.json()
+    assert answer["figures"]["size"] == 120 and answer["figures"]["ledger"] == slug
+    assert answer["note"].split("\n")[2] == "120"
