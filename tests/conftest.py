@@ -11,7 +11,8 @@ import pytest
 
 from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
-from tests.community import Community
+from tests.builders.community import Community
+from tests.builders.governance import Clock
 
 PG_URL = os.environ.get("SUNLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("SUNLEDGER_REQUIRE_POSTGRES") == "1"
@@ -49,6 +50,12 @@ def settings(request, tmp_path) -> Settings:
                         data_dir=tmp_path / "data")
     return Settings(database_url=request.getfixturevalue("postgres_url"),
                     data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The server's clock, moved forward by the test (a notice period must pass)."""
+    return Clock()
 
 
 @pytest.fixture
