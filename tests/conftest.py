@@ -11,8 +11,7 @@ import pytest
 
 from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
-from tests.builders.community import Community
-from tests.builders.governance import Clock
+from tests.builders.community import Clock, Community
 
 PG_URL = os.environ.get("SUNLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("SUNLEDGER_REQUIRE_POSTGRES") == "1"

@@ -1,15 +1,13 @@
-"""A community's first year of books, in domain terms, and helpers that write
-straight into the store (what a damaged log or a newer server would leave)."""
+"""A community's first year of books, in domain terms, recorded on ``Community``
+with every statement kept so that tests can compute the figures independently."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from ledger.client import Signer, posting
-from ledger.format.statements import Entry, SignedStatement, format_time
-from ledger.log.store import entry_event
+from ledger.client import posting
+from ledger.format.statements import SignedStatement
 from tests.builders.community import ACCOUNTS, STREET_OFFICE, Community
 
 ACCOUNT_CLASS = {code: cls for code, _, _, cls, _ in ACCOUNTS}
@@ -74,15 +72,3 @@ def a_year_of_books(community: Community) -> Books:
                  name="transfer")
     books.submit(community.cashier.confirm(books.seqs["grant"], "2026-01-06"))
     return books
-
-
-def append_raw(community: Community, signer: Signer, type: str, body: dict) -> Entry:
-    """Append an entry to the store WITHOUT the application's checks, as a damaged
-    log or a newer server with more statement types would have it."""
-    app = community.app
-    size = app.reader.size(community.slug)
-    prev = app.reader.entry(community.slug, size - 1).hash
-    moment = datetime.now(timezone.utc)
-    entry = Entry.build(size, prev, format_time(moment), signer.sign(type, body))
-    app.save(entry_event(community.slug, entry, [bytes.fromhex(entry.hash)], moment))
-    return entry

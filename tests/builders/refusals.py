@@ -1,4 +1,4 @@
-"""Shared checks for the rules tests: a refused statement changes nothing."""
+"""A refused statement changes nothing: the checks every refusal test shares."""
 
 from __future__ import annotations
 
@@ -6,37 +6,30 @@ from dataclasses import dataclass
 
 import pytest
 
-from ledger.log.application import LedgerApplication
+from ledger.domain.state import MAP_FIELDS
 from ledger.errors import LedgerError
 from ledger.format.statements import SignedStatement
+from ledger.log.application import LedgerApplication
 
 
 @dataclass(frozen=True)
 class LogView:
-    """Everything a refused statement must leave as it was, from the state AND the store."""
+    """Everything a refused statement must leave as it was, from the state (its size,
+    head and every map: balances, keys, funds, trades...) AND from the store."""
 
     size: int
     head: str
     stored_size: int
     stored_head: str
-    balances: dict
-    keys: dict
-    funds: dict
-    accounts: dict
-    budgets: dict
-    cash_entries: dict
-    confirmed: dict
-    reversed_by: dict
+    maps: dict
 
     @classmethod
     def of(cls, app: LedgerApplication, slug: str) -> LogView:
         state = app.state(slug)
         stored_size = app.reader.size(slug)
         stored_head = app.reader.entry(slug, stored_size - 1).hash
-        return cls(state.size, state.head, stored_size, stored_head, dict(state.balances),
-                   dict(state.keys), dict(state.funds), dict(state.accounts),
-                   dict(state.budgets), dict(state.cash_entries), dict(state.confirmed),
-                   dict(state.reversed_by))
+        maps = {name: dict(getattr(state, name)) for name in MAP_FIELDS}
+        return cls(state.size, state.head, stored_size, stored_head, maps)
 
 
 def assert_refused(app: LedgerApplication, slug: str, signed: SignedStatement,

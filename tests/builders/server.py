@@ -1,4 +1,5 @@
-"""Helpers shared by the HTTP, checkpoint and witness tests: a real server, real keys."""
+"""A real server for the tests that talk HTTP: uvicorn on a free port, and the
+community's log key kept where the server looks for it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import uvicorn
-from eventsourcing.sqlite import SQLiteDatastore
 from fastapi import FastAPI
 
-from ledger.log.application import LedgerApplication
-from ledger.log.checkpoint_store import (CheckpointStore, checkpoint_stream, figures_stream,
-                                         index_stream)
 from ledger.keystore.log_keys import log_key_path
 from ledger.settings import Settings
-from ledger.log.store import ledger_stream
 from tests.builders.community import Community
 
 
@@ -49,23 +45,3 @@ def running(api: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=15)
         sock.close()
-
-
-def rewrite_history(app: LedgerApplication, slug: str, keep: int, *,
-                    drop_checkpoints: bool = True) -> None:
-    """Behind the application's back: drop entries from seq ``keep`` on (and, unless
-    told otherwise, every checkpoint and figures record of the ledger), as a rogue operator would."""
-    recorder, table = app.recorder, app.recorder.events_table_name
-    sizes = CheckpointStore(app).sizes(slug)
-    streams = [index_stream(slug)] + [stream(slug, size) for size in sizes
-                                      for stream in (checkpoint_stream, figures_stream)]
-    streams = streams if drop_checkpoints else []
-    if isinstance(recorder.datastore, SQLiteDatastore):  # ids stored as hex text
-        mark, ids, ledger_id = "?", [s.hex for s in streams], ledger_stream(slug).hex
-    else:
-        mark, ids, ledger_id = "%s", streams, ledger_stream(slug)
-    with recorder.datastore.transaction(commit=True) as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE originator_id = {mark} "
-                       f"AND originator_version > {mark}", [ledger_id, keep])
-        for stream_id in ids:
-            cursor.execute(f"DELETE FROM {table} WHERE originator_id = {mark}", [stream_id])

@@ -4,7 +4,7 @@ for tests/integration/projections/test_views_follow_the_domain.py."""
 from __future__ import annotations
 
 from ledger.domain.disclosures import flows_for
-from tests.builders.governance import YUAN, Town, bidder, sha
+from tests.builders.community import YUAN, Community, bidder, sha
 
 FUNDS = ("general", "activity")
 PEOPLE = (bidder("王五", "110101199001011234"), bidder("赵六"),
@@ -15,7 +15,7 @@ class Story:
     """Turns generated operations into valid statements for one town, using the
     domain state to pick what each may refer to."""
 
-    def __init__(self, town: Town) -> None:
+    def __init__(self, town: Community) -> None:
         self.town = town
         self.keys: list = []
         self.assets = 0

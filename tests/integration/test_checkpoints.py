@@ -20,7 +20,8 @@ from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError,
 from ledger.format.notes import cosign, open_note
 from ledger.keystore.log_keys import log_key_path
 from ledger.witness.cosigner import new_witness_signer
-from tests.builders.server import keep_log_key, rewrite_history
+from tests.builders.server import keep_log_key
+from tests.builders.tamper import rewrite_history
 from tests.builders.community import Community
 
 

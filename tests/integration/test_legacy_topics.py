@@ -10,7 +10,7 @@ from projections.queries import balances
 from projections.view import open_view
 from projections.worker import catch_up
 from tests.builders.server import keep_log_key
-from tests.integration.test_tamper_detection import RawEvents
+from tests.builders.tamper import RawEvents
 
 OLD_MODULES = {"ledger.log.store:": "ledger.store:",
                "ledger.log.checkpoint_store:": "ledger.checkpointstore:"}

@@ -5,9 +5,7 @@ a live server (uvicorn) is verified over HTTP."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
-from contextlib import contextmanager
 
 import pytest
 
@@ -17,9 +15,9 @@ from ledger.format.checkpoints import Checkpoint, sign_checkpoint
 from ledger.errors import LedgerError
 from ledger.format.notes import Signer as NoteSigner
 from ledger.format.statements import Entry, Statement
-from ledger.log.store import ledger_stream
 from ledger.verify.run import Code, verify_ledger
 from tests.builders.community import Community
+from tests.builders.tamper import RawEvents, raw
 
 GRANTS = 5  # on top of the community's 14 opening entries
 
@@ -29,64 +27,6 @@ def town(community: Community) -> Community:
     for i in range(GRANTS):
         community.grant("general", 10_000 + i)
     return community
-
-
-class RawEvents:
-    """The events table, read and written with the database's own driver."""
-
-    def __init__(self, app, settings, slug: str) -> None:
-        self.table = app.recorder.events_table_name
-        stream = ledger_stream(slug)
-        if settings.is_postgres:
-            import psycopg
-
-            self.db = psycopg.connect(settings.database_url, autocommit=True)
-            self.mark, self.stream = "%s", stream
-        else:
-            path = settings.database_url.removeprefix("sqlite:///")
-            self.db = sqlite3.connect(path, isolation_level=None)
-            self.mark, self.stream = "?", stream.hex
-
-    def run(self, sql: str, *params):
-        return self.db.execute(sql.replace("?", self.mark), params)
-
-    def state(self, seq: int) -> dict:
-        row = self.run(f"SELECT state FROM {self.table} WHERE originator_id = ? "
-                       "AND originator_version = ?", self.stream, seq + 1).fetchone()
-        return json.loads(bytes(row[0]))
-
-    def leaf(self, seq: int) -> bytes:
-        return self.state(seq)["leaf"].encode("utf-8")
-
-    def put(self, seq: int, state: dict) -> None:
-        self.run(f"UPDATE {self.table} SET state = ? WHERE originator_id = ? AND "
-                 "originator_version = ?", json.dumps(state).encode(), self.stream, seq + 1)
-
-    def put_leaf(self, seq: int, leaf: bytes, nodes: list[str] | None = None) -> None:
-        state = self.state(seq)
-        state["leaf"] = leaf.decode("utf-8")
-        if nodes is not None:
-            state["nodes"] = nodes
-        self.put(seq, state)
-
-    def insert(self, seq: int, leaf: bytes, nodes: list[str]) -> None:
-        state = dict(self.state(seq - 1), leaf=leaf.decode("utf-8"), nodes=nodes)
-        self.run(f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
-                 "VALUES (?, ?, ?, ?)", self.stream, seq + 1, "ledger.log.store:EntryRecorded",
-                 json.dumps(state).encode())
-
-    def delete_from(self, seq: int) -> None:
-        self.run(f"DELETE FROM {self.table} WHERE originator_id = ? AND originator_version > ?",
-                 self.stream, seq)
-
-
-@contextmanager
-def raw(app, settings, town):
-    events = RawEvents(app, settings, town.slug)
-    try:
-        yield events
-    finally:
-        events.db.close()
 
 
 def checkpoint(app, town: Community, size: int | None = None,

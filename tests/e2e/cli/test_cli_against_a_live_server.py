@@ -8,7 +8,7 @@ import stat
 from api.app import create_app
 from ledger.log.application import LedgerApplication
 from tests.builders.server import running
-from tests.integration.cli.test_bookkeeping_from_the_cli import grant
+from tests.builders.cli import grant
 
 
 def test_a_live_server_verifies_from_its_url_and_a_witness_cosigns_its_checkpoint(cli, town):

@@ -8,7 +8,6 @@ import pytest
 from api.app import ApiOptions, create_app
 from ledger.log.checkpointing import CheckpointLog
 from ledger.client import Signer
-from ledger.format.keys import SigningKey
 from projections.worker import catch_up
 from tests.builders.server import keep_log_key, running
 from tests.builders.community import Community
@@ -71,7 +70,6 @@ def staff(town) -> dict[str, Signer]:
     people = {"admin": town.admin, "agent": town.agent, "cashier": town.cashier,
               "committee": town.committee}
     for role in ("auditor", "supervisor", "intake"):
-        people[role] = Signer(SigningKey.generate(role), town.slug)
-        town.app.submit(town.admin.register_key(people[role].key, [role], f"{role} of town"))
+        people[role] = town.new_key([role], f"{role} of town", role)
     return people
 

@@ -14,15 +14,9 @@ from ledger.log.checkpointing import CheckpointLog
 from ledger.errors import SignatureError
 from ledger.format.notes import Signer, open_note
 from ledger.witness.cosigner import SplitView, load_state, new_witness_signer, run_once
-from tests.builders.server import keep_log_key, rewrite_history, running
+from tests.builders.server import running
+from tests.builders.tamper import rewrite_history
 from tests.builders.community import Community
-
-
-@pytest.fixture
-def town(app, settings) -> Community:
-    community = Community.open(app)
-    keep_log_key(settings, community)
-    return community
 
 
 @pytest.fixture

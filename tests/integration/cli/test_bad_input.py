@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.cli.conftest import write
+from tests.builders.cli import write
 
 HEAD = "date: 2026-03-05\ncategory: activity\ncounterparty: 阳光文体用品店\npostings:\n"
 BAD_ENTRY_FILES = {

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import stat
 
 from ledger.log.application import LedgerApplication
 from ledger.format.keys import load_key
-from tests.integration.cli.conftest import write
+from tests.builders.cli import grant, posted_seq, write
 
 SPEND_YAML = """\
 date: 2026-03-05
@@ -21,19 +20,6 @@ postings:
 documents:
   - {kind: receipt, file: receipt.jpg}
 """
-
-
-def posted_seq(output: str) -> int:
-    match = re.search(r"seq (\d+)\s+hash ([0-9a-f]{64})", output)
-    assert match, output
-    return int(match.group(1))
-
-
-def grant(cli, slug: str, amount: str = "50,000.00") -> int:
-    result = cli.ok("post", slug, "--date", "2026-01-10", "--category", "grant",
-                    "--counterparty", "街道办事处", "--memo", "活动经费拨款",
-                    "--debit", f"1002:activity:{amount}", "--credit", f"4001:activity:{amount}")
-    return posted_seq(result.stdout)
 
 
 def test_init_prints_the_genesis_hash_and_keeps_the_admin_and_log_keys(cli, slug):

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from tests.integration.cli.test_bookkeeping_from_the_cli import grant
+from tests.builders.cli import grant
 
 
 def spend(cli, town: str, amount: str = "1,280.00") -> None:

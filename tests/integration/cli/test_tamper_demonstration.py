@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.integration.cli.test_bookkeeping_from_the_cli import grant, posted_seq
+from tests.builders.cli import grant, posted_seq
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from ledger.log.application import LedgerApplication
-from tests.builders.governance import Clock, Town
+from tests.builders.community import Community
 
 
 @pytest.fixture
-def town(settings, clock) -> Town:
+def town(settings, clock) -> Community:
     app = LedgerApplication(settings, clock=clock)
-    yield Town.open(app, clock)
+    yield Community.open(app, clock=clock, governance=True)
     app.close()

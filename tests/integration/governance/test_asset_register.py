@@ -6,7 +6,7 @@ from __future__ import annotations
 from ledger.client import posting
 from ledger.domain.assets import book_value_differences
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, PolicyError
-from tests.builders.governance import YUAN, bidder, sha
+from tests.builders.community import YUAN, bidder, sha
 
 ROOM = ("room-2", "room", "活动室", "新竹路3号二楼")
 

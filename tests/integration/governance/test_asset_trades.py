@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ledger.errors import (ApprovalRequired, AwardNeedsReason, DisclosureRequired, DomainError,
                            NoticeClosed, NoticePeriodOpen, NotFound, OutOfOrder, PolicyError)
-from tests.builders.governance import YUAN, bidder, sha
+from tests.builders.community import YUAN, bidder, sha
 
 WANG = bidder("王小明", "110101198001010011")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ledger.domain.sheets import period_sheet
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, PolicyError
-from tests.builders.governance import CATALOGUE, YUAN, sha
+from tests.builders.community import CATALOGUE, YUAN, sha
 
 
 def test_the_catalogue_must_keep_the_items_that_are_always_public(town):
@@ -42,8 +42,8 @@ def test_an_item_outside_the_catalogue_is_refused(town):
 def test_monthly_totals_must_match_the_log(town):
     town.catalogue()
     town.grant("activity", 5_000 * YUAN, "2026-02-03")
-    town.community.spend("activity", 1_200 * YUAN, "2026-02-10")
-    town.community.spend("activity", 300 * YUAN, "2026-03-01")
+    town.spend("activity", 1_200 * YUAN, "2026-02-10")
+    town.spend("activity", 300 * YUAN, "2026-03-01")
     sheet = period_sheet(town.state, town.entries(), period="2026-02", fund="activity")
     assert sheet.totals_body() == {"income": 5_000 * YUAN, "spending": 1_200 * YUAN}
     assert sheet.text.count("\n") == 4 + 2 + 1  # header, column line, two lines, totals

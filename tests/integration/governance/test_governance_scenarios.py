@@ -10,7 +10,7 @@ from ledger.domain.assets import book_value_differences
 from ledger.domain.sheets import period_sheet, resolution_sheet, trade_sheet
 from ledger.errors import (ApprovalRequired, DisclosureRequired, NoticeClosed, NoticePeriodOpen)
 from ledger.domain.state import MAP_FIELDS
-from tests.builders.governance import YUAN, bidder, sha
+from tests.builders.community import YUAN, bidder, sha
 
 WANG = bidder("王小明", "110101198001010011")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ledger.errors import (ApprovalRequired, DisclosureRequired, DomainError, FormatError,
                            InsufficientFunds, OutOfOrder, PolicyError, SameKey)
-from tests.builders.governance import YUAN
+from tests.builders.community import YUAN
 
 
 def test_payment_below_the_threshold_moves_money_at_once(town):

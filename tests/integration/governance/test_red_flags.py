@@ -6,7 +6,7 @@ from __future__ import annotations
 from ledger.client import posting
 from ledger.errors import NotFound, OutOfOrder, PolicyError
 from ledger.domain.redflags import red_flags
-from tests.builders.governance import YUAN, bidder, sha
+from tests.builders.community import YUAN, bidder, sha
 
 PAINTER = {"kind": "organisation", "name": "彩虹油漆店"}
 WANG = bidder("王小明", "110101198001010011")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from ledger.domain import questions
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, PolicyError
 from ledger.format.keys import SigningKey
-from tests.builders.governance import YUAN
+from tests.builders.community import YUAN
 
 
 def test_a_question_is_answered_then_closed_and_the_board_shows_the_wait(town, clock):
-    seq = town.grant("general", 1_000 * YUAN)
+    seq = town.grant("general", 1_000 * YUAN).seq
     question = town.submit(town.intake.ask("entry", seq, "这笔钱用在哪里? Where did it go?"))
     assert questions.board(town.state)[0]["status"] == "open"
     clock.advance(days=2)
@@ -23,7 +23,7 @@ def test_a_question_is_answered_then_closed_and_the_board_shows_the_wait(town, c
 
 
 def test_only_the_intake_key_asks(town):
-    seq = town.grant("general", 1_000 * YUAN)
+    seq = town.grant("general", 1_000 * YUAN).seq
     town.refused(town.committee.ask("entry", seq, "?"), PolicyError, "role intake")
 
 
@@ -34,7 +34,7 @@ def test_an_intake_key_may_hold_no_other_role(town):
 
 
 def test_contact_details_never_reach_the_log(town):
-    seq = town.grant("general", 1_000 * YUAN)
+    seq = town.grant("general", 1_000 * YUAN).seq
     signed = town.intake.sign("question.asked", {"about": {"kind": "entry", "ref": seq},
                                                  "text": "?", "contact": "13800000000"})
     town.refused(signed, FormatError, "unknown fields contact")
@@ -50,7 +50,7 @@ def test_a_question_must_be_about_something_in_this_ledger(town):
 
 
 def test_closing_before_an_answer_and_answering_after_closing_are_refused(town):
-    seq = town.grant("general", 1_000 * YUAN)
+    seq = town.grant("general", 1_000 * YUAN).seq
     question = town.submit(town.intake.ask("entry", seq, "?"))
     town.refused(town.committee.close_question(question), OutOfOrder, "has no answer yet")
     town.submit(town.committee.answer(question, "答复 answer"))
@@ -62,7 +62,7 @@ def test_closing_before_an_answer_and_answering_after_closing_are_refused(town):
 
 
 def test_the_agent_cannot_answer_and_text_has_a_limit(town):
-    seq = town.grant("general", 1_000 * YUAN)
+    seq = town.grant("general", 1_000 * YUAN).seq
     question = town.submit(town.intake.ask("entry", seq, "?"))
     town.refused(town.agent.answer(question, "x"), PolicyError, "committee or supervisor")
     town.refused(town.intake.ask("entry", seq, "问" * 700), FormatError, "longer than 2000 bytes")

@@ -13,7 +13,7 @@ from projections.handlers import SHOWN_NOWHERE, WRITERS
 from projections.view import open_view
 from projections.worker import catch_up, rebuild
 from tests.builders.community import STREET_OFFICE
-from tests.builders.books import append_raw
+from tests.builders.tamper import append_raw
 
 THRESHOLD = 100_000
 

@@ -14,7 +14,8 @@ from projections.apply import ENTRY_TOPICS
 from projections.view import open_view
 from projections.worker import ProjectionPoller, catch_up, rebuild, run, start_in_process
 from tests.builders.community import STREET_OFFICE, Community
-from tests.builders.books import a_year_of_books, append_raw
+from tests.builders.books import a_year_of_books
+from tests.builders.tamper import append_raw
 
 
 def entry_notifications(app):

@@ -21,7 +21,7 @@ from ledger.errors import LedgerError
 from ledger.log.application import LedgerApplication
 from projections.view import open_view
 from projections.worker import catch_up
-from tests.builders.governance import YUAN, Clock, Town
+from tests.builders.community import YUAN, Clock, Community
 from tests.builders.story import FUNDS, Story
 
 APPROVAL, MAJOR = 5_000 * YUAN, 50_000 * YUAN
@@ -137,7 +137,7 @@ def story_app(settings):
 @example(history=EVERY_PATH)
 def test_after_every_statement_the_view_equals_the_domain_state(story_app, history):
     app, clock = story_app
-    town = Town.open(app, clock)
+    town = Community.open(app, clock=clock, governance=True)
     town.set_policy(APPROVAL, MAJOR, 10)
     town.grant("general", 100_000 * YUAN)
     story, view = Story(town), open_view(app)

@@ -13,8 +13,8 @@ from api.routers.governance import question_buckets
 from ledger.keystore import intake_keys
 from ledger.log.application import LedgerApplication
 from tests.builders.server import keep_log_key, running
-from tests.builders.governance import Clock, Town
-from tests.builders.steps import Steps
+from tests.builders.community import Community
+from tests.builders.http import Steps
 
 
 @pytest.fixture
@@ -26,9 +26,9 @@ def app(settings, clock) -> LedgerApplication:
 
 
 @pytest.fixture
-def town(app, clock, settings) -> Town:
-    town = Town.open(app, clock)
-    keep_log_key(settings, town.community)
+def town(app, clock, settings) -> Community:
+    town = Community.open(app, clock=clock, governance=True)
+    keep_log_key(settings, town)
     return town
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ledger.client import posting
 from ledger.domain.sheets import trade_sheet
 from tests.builders.http import assert_problem
-from tests.builders.governance import CATALOGUE, YUAN, bidder, sha
+from tests.builders.community import CATALOGUE, YUAN, bidder, sha
 
 WANG = bidder("王小明", "110101198001010011")
 SUPERMARKET = {"kind": "organisation", "name": "惠民超市连锁有限公司"}

@@ -6,7 +6,7 @@ see the payment's approval, the resolution and its disclosure."""
 from __future__ import annotations
 
 from ledger.domain.sheets import resolution_sheet
-from tests.builders.governance import VENDOR, YUAN, sha
+from tests.builders.community import VENDOR, YUAN, sha
 
 
 def test_a_major_payment_runs_end_to_end_over_http_and_no_step_can_be_skipped(steps, town):

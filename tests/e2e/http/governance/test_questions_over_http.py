@@ -7,7 +7,7 @@ from __future__ import annotations
 from api.routers.governance import question_buckets
 from ledger.keystore import intake_keys
 from tests.builders.http import assert_problem
-from tests.builders.governance import YUAN
+from tests.builders.community import YUAN
 
 PHONE = "13800138000"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ledger.client import posting
 from tests.builders.http import assert_problem, bearer
-from tests.builders.governance import YUAN, sha
+from tests.builders.community import YUAN, sha
 
 PAINTER = {"kind": "organisation", "name": "安居装饰工程公司"}
 PRINTER = {"kind": "organisation", "name": "新竹印刷厂"}
