@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
-
-from ledger.cli.main import app as sunledger
 from ledger.format.keys import save_key
 from ledger.keystore.keyring import key_path
 from projections.view import open_view
+from tests.builders.cli import Cli
 from tests.builders.http import assert_problem
-
-
-def run(settings, *args):
-    result = CliRunner().invoke(sunledger, ["--db", settings.database_url,
-                                            "--data-dir", str(settings.data_dir), *args])
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return result.stdout
 
 
 def test_the_printed_token_signs_in_once_to_the_audit_views(http, projected, settings):
@@ -23,7 +14,8 @@ def test_the_printed_token_signs_in_once_to_the_audit_views(http, projected, set
     path = key_path(settings, town.slug, "auditor-ann")
     path.parent.mkdir(parents=True, exist_ok=True)
     save_key(town.committee.key, path)  # the committee member's own key file
-    token = run(settings, "token", town.slug, "--key", "auditor-ann", "--lifetime", "60").strip()
+    token = Cli(settings).out("token", town.slug, "--key", "auditor-ann",
+                              "--lifetime", "60").strip()
     url = f"/v1/ledgers/{town.slug}/audit/trial-balance"
     headers = {"Authorization": f"Bearer {token}"}
     assert http.get(url, headers=headers).status_code == 200
@@ -39,7 +31,7 @@ def test_project_once_brings_the_read_models_up_to_the_log(books, app, settings)
         return row["size"] if row else 0
 
     assert projected_size() == 0
-    run(settings, "project", "--once")
+    Cli(settings).out("project", "--once")
     assert projected_size() == books.community.log_size()
-    assert run(settings, "project", "--rebuild", "--once") == ""  # stdout stays clean
+    assert Cli(settings).out("project", "--rebuild", "--once") == ""  # stdout stays clean
     assert projected_size() == books.community.log_size()
