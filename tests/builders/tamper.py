@@ -108,3 +108,23 @@ def rewrite_history(app: LedgerApplication, slug: str, keep: int, *,
                        f"AND originator_version > {mark}", [ledger_id, keep])
         for stream_id in ids:
             cursor.execute(f"DELETE FROM {table} WHERE originator_id = {mark}", [stream_id])
+
+
+def stored_states(database_url: str, topic: str) -> list[tuple[int, bytes]]:
+    """(rowid, stored state) of every event of a SQLite store whose topic ends with ``topic``."""
+    database = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    try:
+        return database.execute("SELECT rowid, state FROM stored_events WHERE topic LIKE ?",
+                                (f"%{topic}",)).fetchall()
+    finally:
+        database.close()
+
+
+def overwrite_state(database_url: str, rowid: int, state: bytes) -> None:
+    """Overwrite one stored event of a SQLite store, as an edit with a database tool would."""
+    database = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    try:
+        database.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state, rowid))
+        database.commit()
+    finally:
+        database.close()

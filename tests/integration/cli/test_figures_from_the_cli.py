@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tests.builders.cli import grant
+from tests.builders.tamper import overwrite_state, stored_states
 
 
 def spend(cli, town: str, amount: str = "1,280.00") -> None:
@@ -75,16 +75,12 @@ def test_verify_holds_every_stored_figures_note_to_the_entries(cli, town):
     cli.ok("checkpoint", town)
     assert "OK" in cli.ok("verify", town).stdout
 
-    database = sqlite3.connect(cli.settings.database_url.removeprefix("sqlite:///"))
-    rows = database.execute("SELECT rowid, state FROM stored_events WHERE topic LIKE "
-                            "'%FiguresSigned'").fetchall()
+    rows = stored_states(cli.settings.database_url, "FiguresSigned")
     assert len(rows) == 2
     rowid, state = rows[0]
     forged = state.replace(b'"CNY",5000000', b'"CNY",5000100')
     assert forged != state
-    database.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (forged, rowid))
-    database.commit()
-    database.close()
+    overwrite_state(cli.settings.database_url, rowid, forged)
 
     result = cli("verify", town)
     assert result.exit_code == 1

@@ -3,11 +3,10 @@ ledger's back, in the database itself, is found by `sunledger verify` at its seq
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.builders.cli import grant, posted_seq
+from tests.builders.tamper import overwrite_state, stored_states
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
@@ -20,14 +19,10 @@ def test_an_amount_changed_in_the_database_is_found_at_its_seq(cli, town):
            "--debit", "5001:activity:20.00", "--credit", "1002:activity:20.00")
     assert "OK" in cli.ok("verify", town).stdout
 
-    database = sqlite3.connect(cli.settings.database_url.removeprefix("sqlite:///"))
-    rows = database.execute("SELECT rowid, state FROM stored_events WHERE topic LIKE "
-                            "'%EntryRecorded'").fetchall()
-    for rowid, state in rows:
+    url = cli.settings.database_url
+    for rowid, state in stored_states(url, "EntryRecorded"):
         forged = state.replace(b'\\"amount\\":128000', b'\\"amount\\":12800')
-        database.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (forged, rowid))
-    database.commit()
-    database.close()
+        overwrite_state(url, rowid, forged)
 
     result = cli("verify", town)
     assert result.exit_code == 1
