@@ -7,6 +7,8 @@ import threading
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 from ledger.client import posting
 from ledger.log.store import EntryRecorded, ledger_stream
 from projections import queries
@@ -85,6 +87,8 @@ def test_pollers_racing_each_other_apply_every_entry_exactly_once(books, view):
     assert view.dump() == want
 
 
+# The ledger it leaves cannot be replayed by this server: keep it out of the shared database.
+@pytest.mark.own_database
 def test_an_unknown_statement_type_is_skipped_but_the_position_moves_past_it(community):
     app = community.app
     catch_up(app)
