@@ -44,7 +44,7 @@ from projections.apply import ENTRY_TOPICS  # noqa: E402
 from projections.paging import TransactionFilters  # noqa: E402
 from projections.view import open_view  # noqa: E402
 from projections.worker import ProjectionPoller, rebuild  # noqa: E402
-from tests.community import STREET_OFFICE, Community  # noqa: E402
+from tests.builders.community import STREET_OFFICE, Community  # noqa: E402
 
 PEOPLE = ["张三", "李四", "王五", "Li Wei"]
 

@@ -304,6 +304,9 @@ class CheckpointLog:
                     issued.append(slug)
             except LedgerError as exc:
                 log.error("could not sign a checkpoint of %s: %s", slug, exc)
+            except Exception:  # noqa: BLE001 - one ledger this server cannot read (a type
+                # from a newer server, a damaged store) must not stop the others' checkpoints
+                log.exception("could not sign a checkpoint of %s", slug)
         return issued
 
     def start(self) -> None:

@@ -8,7 +8,7 @@ integers, floats and object keys), one canonical re-encoding compared byte for
 byte, and the field checks prove that ``Entry.from_leaf`` would accept it too;
 anything it is not sure of goes to ``Entry.from_leaf``, whose answer (and
 error message) is final. So the fast path may be stricter than the reference,
-never laxer; tests/properties/test_tamper_properties.py checks that on
+never laxer; tests/unit/test_tamper_properties.py checks that on
 arbitrary damaged leaves and bodies.
 
 The signing input is cut out of the leaf instead of re-encoded: in a

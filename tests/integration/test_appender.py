@@ -18,7 +18,7 @@ from ledger.client import Signer, posting
 from ledger.errors import LedgerError
 from ledger.format.keys import SigningKey
 from ledger.verify.run import verify_ledger
-from tests.community import STREET_OFFICE, Community
+from tests.builders.community import STREET_OFFICE, Community
 
 
 def pay(signer: Signer, amount: int, nonce: str | None = None, fund: str = "activity"):

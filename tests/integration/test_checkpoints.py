@@ -20,8 +20,9 @@ from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError,
 from ledger.format.notes import cosign, open_note
 from ledger.keystore.log_keys import log_key_path
 from ledger.witness.cosigner import new_witness_signer
-from tests.api.support import keep_log_key, rewrite_history
-from tests.community import Community
+from tests.builders.server import keep_log_key
+from tests.builders.tamper import append_raw, rewrite_history
+from tests.builders.community import Community
 
 
 @pytest.fixture
@@ -230,3 +231,13 @@ def test_an_open_log_needs_the_witness_key_sent_with_the_line(app, town):
         log.add_cosignature(town.slug, 14, line, impostor)
     note = log.add_cosignature(town.slug, 14, line, witness.verifier().vkey)
     assert open_note(note, [witness.verifier()])[1] == ["witness.example/a"]
+
+
+@pytest.mark.own_database
+def test_a_ledger_this_server_cannot_read_does_not_stop_the_others_checkpoints(app, settings,
+                                                                              town):
+    newer = Community.open(app)  # as written by a newer server: a type this one lacks
+    append_raw(newer, newer.agent, "survey.published", {"code": "shop-1"})
+    town.grant("general", 100)
+    assert CheckpointLog(app).maybe_issue() == [town.slug]
+    assert CheckpointLog(app).sizes(town.slug) == [town.log_size()]

@@ -11,7 +11,7 @@ from ledger.format.figures import verify_figures
 from ledger.log.checkpoint_store import CheckpointStore
 from ledger.log.checkpointing import CheckpointLog, TreeHead
 from ledger.log.figures import figures_at, kept_figures
-from tests.api.support import keep_log_key
+from tests.builders.server import keep_log_key
 from tests.independent_figures import check_figures
 from tests.integration.test_checkpoints import settled
 

@@ -9,8 +9,8 @@ from ledger.log.checkpointing import CheckpointLog
 from projections.queries import balances
 from projections.view import open_view
 from projections.worker import catch_up
-from tests.api.support import keep_log_key
-from tests.integration.test_tamper import RawEvents
+from tests.builders.server import keep_log_key
+from tests.builders.tamper import RawEvents
 
 OLD_MODULES = {"ledger.log.store:": "ledger.store:",
                "ledger.log.checkpoint_store:": "ledger.checkpointstore:"}

@@ -1,0 +1,70 @@
+"""Red flags for auditors over HTTP: a ledger seeded with a split payment, one
+invoice on two payments and a round sum paid in cash; a signed-in auditor sees
+each finding with the entries it rests on; without sign-in, or with a role
+that may not read findings, the answer is a problem."""
+
+from __future__ import annotations
+
+from ledger.client import posting
+from tests.builders.http import assert_problem, bearer
+from tests.builders.community import YUAN, sha
+
+PAINTER = {"kind": "organisation", "name": "安居装饰工程公司"}
+PRINTER = {"kind": "organisation", "name": "新竹印刷厂"}
+
+
+def seed_red_flags(town) -> dict[str, tuple[int, ...]]:
+    town.set_policy(approval=20_000 * YUAN, major=100_000 * YUAN)
+    town.grant("renovation", 100_000 * YUAN)
+    split = tuple(town.pay("renovation", 7_500 * YUAN, day, counterparty=PAINTER)
+                  for day in ("2026-03-01", "2026-03-04", "2026-03-09"))
+    invoice = [{"kind": "invoice", "sha256": sha("invoice 0098")}]
+    duplicate = tuple(town.pay("renovation", 4_800 * YUAN, day, counterparty=PRINTER,
+                               documents=invoice) for day in ("2026-03-02", "2026-04-20"))
+    cash = 5_000 * YUAN
+    town.submit(town.agent.post("2026-03-10", "cash_withdrawal", PRINTER,
+                                [posting("1001", "renovation", "debit", cash),
+                                 posting("1002", "renovation", "credit", cash)]))
+    round_cash = (town.pay("renovation", 3_000 * YUAN, "2026-03-11", money_account="1001",
+                           counterparty={"kind": "person", "name": "张师傅"}),)
+    return {"split-payment": split, "duplicate-document": duplicate, "round-cash": round_cash}
+
+
+def test_a_signed_in_auditor_sees_each_red_flag_with_the_entries_it_rests_on(steps, town):
+    seeded = seed_red_flags(town)
+    auditor = town.new_key(["auditor"], "第三方审计 auditor")
+    response = steps.http.get(f"{steps.base}/audit/red-flags", headers=bearer(auditor))
+    assert response.status_code == 200, response.text
+    flags = response.json()
+    assert flags["size"] == town.state.size and flags["head"] == town.state.head
+    assert {item["code"]: tuple(item["seqs"]) for item in flags["items"]} == seeded
+    assert flags["counts"] == {"duplicate-document": 1, "round-cash": 1, "split-payment": 1}
+    for item in flags["items"]:
+        assert [e["seq"] for e in item["entries"]] == item["seqs"]
+        for shown in item["entries"]:
+            entry = town.app.reader.entry(town.slug, shown["seq"])
+            assert (shown["type"], shown["entry_hash"], shown["body"]) == (
+                entry.statement.type, entry.hash, entry.statement.body)
+    split = next(i for i in flags["items"] if i["code"] == "split-payment")
+    assert "安居装饰工程公司" in split["message"] and "22,500.00" in split["message"]
+    assert [e["amount"] for e in split["entries"]] == [7_500 * YUAN] * 3
+
+
+def test_red_flags_follow_the_log_as_it_grows(steps, town):
+    auditor = town.new_key(["auditor"], "auditor")
+    url = f"{steps.base}/audit/red-flags"
+    assert steps.http.get(url, headers=bearer(auditor)).json()["items"] == []
+    seed_red_flags(town)
+    later = steps.http.get(url, headers=bearer(auditor)).json()
+    assert later["size"] == town.state.size and len(later["items"]) == 3
+
+
+def test_red_flags_are_refused_without_sign_in_and_to_a_role_that_may_not_read_them(
+        steps, town):
+    seed_red_flags(town)
+    url = f"{steps.base}/audit/red-flags"
+    assert_problem(steps.http.get(url), 401, "not-signed-in")
+    assert_problem(steps.http.get(url, headers=bearer(town.cashier)), 403, "forbidden-role")
+    assert_problem(steps.http.get(url, headers=bearer(town.intake)), 403, "forbidden-role")
+    for reader in (town.committee, town.supervisor, town.agent):
+        assert steps.http.get(url, headers=bearer(reader)).status_code == 200
