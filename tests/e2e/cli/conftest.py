@@ -1,25 +1,3 @@
-"""CLI fixtures: the real `sunledger` app run in-process against the real stores of
-tests/conftest.py (a SQLite file, a PostgreSQL database)."""
+"""CLI fixtures: the same as the in-process CLI tests' (tests/integration/cli/conftest.py)."""
 
-from __future__ import annotations
-
-import pytest
-
-from tests.builders.cli import Cli, a_community_from_the_command_line, a_ledger_name
-
-
-@pytest.fixture
-def cli(settings) -> Cli:
-    return Cli(settings)
-
-
-@pytest.fixture
-def slug() -> str:
-    return a_ledger_name()
-
-
-@pytest.fixture
-def town(cli, slug) -> str:
-    """A small community set up entirely from the command line: agent, cashier,
-    committee keys; the activity fund; bank, grant and spending accounts."""
-    return a_community_from_the_command_line(cli, slug)
+from tests.integration.cli.conftest import cli, slug, town  # noqa: F401  (fixtures)
