@@ -90,15 +90,19 @@ def apply_entry(tx: Tx, entry: Entry, db_errors: tuple[type[BaseException], ...]
     tx.domain.advance(entry.ledger, entry.seq + 1)
 
 
-def _project(tx: Tx, state: LedgerState, entry: Entry) -> None:
-    """Ask the domain what the entry means (on a fork of the ledger's state),
-    write that, and only then let the state take the entry over."""
-    child = state.fork()
+def _project(tx: Tx, state: LedgerState, entry: Entry, *, isolated: bool = False) -> None:
+    """Ask the domain what the entry means, write that, and move the state on.
+
+    ``state`` is already the batch's fork (projections/states.py), so a failure
+    that aborts the batch drops it whole. Only an ``isolated`` entry, one that
+    may fail alone while the batch goes on, works on a fork of its own that the
+    state takes over once the rows are written."""
+    child = state.fork() if isolated else state
     effects = replay(child, entry)
-    role = effects[0].role
-    write(At(tx, entry, role), effects[1:])
+    write(At(tx, entry, effects[0].role), effects[1:])
     _log(tx, entry, effects[0])
-    state.absorb(child)
+    if isolated:
+        state.absorb(child)
 
 
 def _project_guarded(tx: Tx, state: LedgerState, entry: Entry, db_errors: tuple) -> bool:
@@ -108,7 +112,7 @@ def _project_guarded(tx: Tx, state: LedgerState, entry: Entry, db_errors: tuple)
     mark = tx.mark()
     tx.run("SAVEPOINT view_entry")
     try:
-        _project(tx, state, entry)
+        _project(tx, state, entry, isolated=True)
         projected = True
     except BODY_ERRORS + db_errors as error:
         tx.run("ROLLBACK TO SAVEPOINT view_entry")
