@@ -30,6 +30,20 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}},
           "description": "JSON by default; CSV with ?format=csv"}}
 
+# Public figures state the log size they reflect (entries 0..N-1): in the JSON's
+# ``size`` and, because a CSV file has no place for it, in this header on both.
+SIZE_HEADER = "Sunledger-Size"
+SIZED_RESPONSES: dict[int | str, dict[str, Any]] = {200: {**CSV_RESPONSES[200], "headers": {
+    SIZE_HEADER: {"schema": {"type": "integer"},
+                  "description": "the log size (entries 0..N-1) these figures reflect, as the "
+                                 "JSON's ``size``; where a checkpoint was signed at N, balances "
+                                 "equal GET /figures?size=N (FORMAT.md section 10)"}}}}
+
+
+def size_header(result: dict[str, Any]) -> dict[str, str]:
+    return {SIZE_HEADER: str(result["size"])}
+
+
 # A page reader: cursor -> (rows, next_cursor or None).
 PageReader = Callable[[int | None], tuple[list[dict[str, Any]], int | None]]
 

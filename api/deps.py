@@ -130,8 +130,8 @@ Year = Annotated[int, Query(ge=2000, le=2100)]
 Text = Annotated[str | None, Query(max_length=TEXT_FILTER_BYTES_MAX, pattern=PRINTABLE_PATTERN)]
 
 
-def answer(value: Any) -> JSONResponse:
+def answer(value: Any, headers: dict[str, str] | None = None) -> JSONResponse:
     """A read model's plain dict/list as JSON, straight through the C encoder: the
     read models already give JSON types, so FastAPI's per-value encoding and
     validation (most of a large page's time) are skipped."""
-    return JSONResponse(value)
+    return JSONResponse(value, headers=headers)

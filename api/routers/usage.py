@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api.csv import CSV_RESPONSES, csv_response
+from api.csv import SIZED_RESPONSES, csv_response, size_header
 from api.deps import Format, Text, View, ViewLedger, answer
 from api.limits import public_rate
 from projections import queries
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents"],
 Grouping = Literal["fund", "category", "month", "counterparty"]
 
 
-@router.get("/usage", responses=CSV_RESPONSES)
+@router.get("/usage", responses=SIZED_RESPONSES)
 def usage(ledger: ViewLedger, view: View,
           year: Annotated[int | None, Query(ge=2000, le=2100)] = None, fund: Text = None,
           by: Annotated[Grouping, Query(description="the grouping a CSV download lists")] = "fund",
@@ -28,5 +28,6 @@ def usage(ledger: ViewLedger, view: View,
     result = queries.fund_usage(view, ledger, year=year, fund=fund)
     if format == "csv":
         suffix = f"-{year}" if year else ""
-        return csv_response(result[f"by_{by}"], f"{ledger}-usage-by-{by}{suffix}.csv")
-    return answer(result)
+        return csv_response(result[f"by_{by}"], f"{ledger}-usage-by-{by}{suffix}.csv",
+                            headers=size_header(result))
+    return answer(result, headers=size_header(result))

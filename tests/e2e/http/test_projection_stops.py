@@ -114,6 +114,11 @@ def test_an_entry_the_view_cannot_read_stops_that_ledger_only(town, app, http):
     assert status["stopped_at"] == bad.seq and "documents" in status["message"]
     usage = http.get(f"/v1/ledgers/{town.slug}/usage", params={"year": 2026}).json()
     assert usage["size"] == bad.seq
+    for view in ("funds", "usage", "budget"):  # a CSV states its size in a header
+        for shape in ("json", "csv"):
+            answer = http.get(f"/v1/ledgers/{town.slug}/{view}",
+                              params={"year": 2026, "format": shape})
+            assert answer.headers["Sunledger-Size"] == str(bad.seq), (view, shape)
     others = http.get(f"/v1/ledgers/{other.slug}/funds").json()
     assert others["size"] == other.log_size()
     assert http.get(f"/v1/ledgers/{other.slug}/status").json()["projections"][0][
