@@ -14,10 +14,10 @@ import pytest
 from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
 from tests.builders.community import Clock, Community
+from tests.vectors import VECTORS
 
 PG_URL = os.environ.get("SUNLEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("SUNLEDGER_REQUIRE_POSTGRES") == "1"
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 
 
 def _admin_connection():

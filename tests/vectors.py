@@ -1,6 +1,9 @@
-"""Load the shared FORMAT.md test vectors from ``../shared/vectors/``.
+"""Load the FORMAT.md test vectors.
 
-A missing folder is an error, never a skip: the vectors are the contract.
+The shared vectors (``../shared/vectors/`` beside the repository, where the spec
+is kept) are copied into ``tests/vectors/shared/`` so that a plain clone runs
+every test; ``tests/unit/test_spec_copies.py`` fails if a copy drifts from the
+shared original when that is at hand. A missing vector is an error, never a skip.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-VECTORS = REPO_ROOT.parent / "shared" / "vectors"
+VECTORS = REPO_ROOT / "tests" / "vectors" / "shared"
+SHARED = REPO_ROOT.parent / "shared"  # the spec's home, beside the repository (if present)
 
 
 def vector_path(name: str) -> Path:
     path = VECTORS / name
     if not path.is_file():
-        raise FileNotFoundError(f"test vector {name} not found in {VECTORS} "
-                                "(the shared vectors live in ../shared/vectors/ beside the repo)")
+        raise FileNotFoundError(f"test vector {name} not found in {VECTORS}")
     return path
 
 
