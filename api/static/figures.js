@@ -175,32 +175,13 @@
     "other-key": ["余额由其他日志公钥签名（可能已轮换），未核对签名", "the figures are signed by another log key (rotated?), signature not checked"],
   };
 
-  async function run() {
-    if (!window.crypto || !crypto.subtle) {
-      output.replaceChildren(bilingual("p", "无法核验 ✗：浏览器只在 HTTPS 页面提供 WebCrypto",
-                                       "Could not verify ✗: browsers offer WebCrypto only on HTTPS pages", "verdict fail"));
-      return;
-    }
-    const steps = document.createElement("ul");
-    const report = (zh, en) => steps.append(bilingual("li", "✓ " + zh, en));
-    button.disabled = true;
-    output.replaceChildren(bilingual("p", "正在核验…", "Verifying…", "verdict"));
-    try {
-      const verdict = await verify(report)
-        ? bilingual("p", "余额已核验", "Balances verified ✓", "verdict ok")
-        : bilingual("p", "签名余额已核验，本页余额未比对", "Signed figures verified ✓, this page not compared", "verdict ok");
-      output.replaceChildren(verdict, steps);
-    } catch (error) {
-      const failed = error instanceof Failure;
-      const verdict = failed ? bilingual("p", "余额核验失败", "Balance check failed ✗", "verdict fail")
-                             : bilingual("p", "无法核验", "Could not verify ✗", "verdict fail");
-      const reason = failed ? bilingual("p", error.zh, error.en, "reason")
-                            : bilingual("p", "原因：", error.message, "reason");
-      output.replaceChildren(verdict, reason, steps);
-    } finally {
-      button.disabled = false;
-    }
-  }
+  const run = () => check.runChecks(button, output, verify, {
+    passed: (compared, steps) => [compared
+      ? bilingual("p", "余额已核验", "Balances verified ✓", "verdict ok")
+      : bilingual("p", "签名余额已核验，本页余额未比对", "Signed figures verified ✓, this page not compared", "verdict ok"),
+      steps],
+    failed: ["余额核验失败", "Balance check failed ✗"],
+  });
 
   button.hidden = false;
   button.addEventListener("click", run);

@@ -246,7 +246,9 @@
                      `Signed content: ${statement.type}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
   }
 
-  async function run() {
+  /** Run `verify(report)` behind `button`: each step that passed and the verdict go to
+   * `output`; `passed(result, steps)` gives what a pass shows, `failed` the failure's title. */
+  async function runChecks(button, output, verify, { passed, failed }) {
     if (!window.crypto || !crypto.subtle) {
       output.replaceChildren(bilingual("p", "无法核验 ✗：浏览器只在 HTTPS 页面提供 WebCrypto",
                                        "Could not verify ✗: browsers offer WebCrypto only on HTTPS pages", "verdict fail"));
@@ -257,11 +259,10 @@
     button.disabled = true;
     output.replaceChildren(bilingual("p", "正在核验…", "Verifying…", "verdict"));
     try {
-      const { entry } = await verify(report);
-      output.replaceChildren(bilingual("p", "已核验", "Verified ✓", "verdict ok"), steps, signedContent(entry));
+      output.replaceChildren(...passed(await verify(report), steps));
     } catch (error) {
       const verdict = error instanceof Failure
-        ? bilingual("p", "核验失败", "Verification failed ✗", "verdict fail")
+        ? bilingual("p", failed[0], failed[1], "verdict fail")
         : bilingual("p", "无法核验", "Could not verify ✗", "verdict fail");
       const reason = error instanceof Failure
         ? bilingual("p", error.zh, error.en, "reason")
@@ -272,10 +273,16 @@
     }
   }
 
+  const run = () => runChecks(button, output, verify, {
+    passed: ({ entry }, steps) => [bilingual("p", "已核验", "Verified ✓", "verdict ok"), steps,
+                                   signedContent(entry)],
+    failed: ["核验失败", "Verification failed ✗"],
+  });
+
   // Shared with figures.js (the community page's "Verify the balances"), loaded after this.
   window.sunledgerCheck = Object.freeze({
     Failure, utf8, text, concat, fromBase64, toHex, same, sha256, fetchOk, parseCheckpoint,
-    fetchLeaf, parseLeaf, leafHash, checkSignature, bilingual,
+    fetchLeaf, parseLeaf, leafHash, checkSignature, bilingual, runChecks,
   });
 
   if (!section || !button || !output) return;
