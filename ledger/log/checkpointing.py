@@ -10,13 +10,7 @@ Before signing size n the log checks that the stored tree still has, at the
 size of its latest checkpoint, the root that checkpoint signed, and that the
 stored Merkle nodes agree with the root folded from the entries themselves.
 
-Cosignatures: with configured witness keys (``witnesses=`` or the file
-``<data_dir>/witnesses``, one verifier key per line) only those witnesses are
-accepted. Without any, the log is open: a witness sends its verifier key with
-its line and the line must verify under it. Either way only valid lines over
-the exact checkpoint body are kept, the first one per (name, key hash) wins,
-and at most ``COSIGNATURES_MAX`` are kept per checkpoint. (Open mode trusts a
-4-byte key hash, so a configured list is the safer choice in production.)
+Witnesses' cosignatures are taken by ``ledger.log.cosignatures``.
 """
 
 from __future__ import annotations
@@ -24,29 +18,24 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 from eventsourcing.persistence import IntegrityError
 
-from ledger.log import proofs
-from ledger.log.application import LedgerApplication
+from ledger.domain.state import LedgerState
+from ledger.errors import CheckpointError, Conflict, LedgerError, LedgerNotFound
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.format.figures import Row, document, sign_figures
 from ledger.format.notes import Signer
+from ledger.keystore.log_keys import load_log_key
+from ledger.log import proofs
+from ledger.log.application import LedgerApplication
 from ledger.log.checkpoint_follower import CheckpointFollower
 from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint, KeptFigures
+from ledger.log.cosignatures import Cosignatures, witnesses_of
 from ledger.log.figures import balance_rows, no_figures
-from ledger.errors import (CheckpointError, Conflict, FormatError, LedgerError, LedgerNotFound,
-                           NotFound, SignatureError, UnknownKey)
-from ledger.keystore.log_keys import load_log_key
-from ledger.format.notes import (COSIGNATURE_V1, MAX_SIGNATURES, Verifier, parse_signature_line,
-                          verify_cosignature)
-from ledger.settings import Settings
-from ledger.domain.state import LedgerState
 
 log = logging.getLogger(__name__)
-COSIGNATURES_MAX = min(32, MAX_SIGNATURES - 1)  # the log's own signature takes one slot
 STORE_RETRIES_MAX = 8
 
 
@@ -74,15 +63,6 @@ class TreeHead:
         return ([vkey for from_size, vkey in self.log_keys if from_size <= size] or [""])[-1]
 
 
-def load_witness_keys(settings: Settings) -> list[str] | None:
-    """Verifier keys from ``<data_dir>/witnesses``; None (open mode) if there is no file."""
-    path = Path(settings.data_dir) / "witnesses"
-    if not path.exists():
-        return None
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 class CheckpointLog:
     """Signs each ledger's checkpoints, keeps them all, and takes cosignatures."""
 
@@ -90,10 +70,6 @@ class CheckpointLog:
                  every_entries: int | None = None, every_seconds: float | None = None) -> None:
         self.app = app
         self.store = CheckpointStore(app)
-        keys = load_witness_keys(app.settings) if witnesses is None else list(witnesses)
-        self.witnesses = None if keys is None else [Verifier.parse(k) for k in keys]
-        if self.witnesses and any(w.alg != COSIGNATURE_V1 for w in self.witnesses):
-            raise CheckpointError("witness keys must be cosignature (type 0x04) keys")
         self.every_entries = every_entries or app.settings.checkpoint_every_entries
         self.every_seconds = every_seconds or app.settings.checkpoint_every_seconds
         self._signed_sizes: dict[str, int] = {}  # latest signed size, as last seen
@@ -102,6 +78,10 @@ class CheckpointLog:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.follower = CheckpointFollower(app, self._sign_if_due)
+        # Cosigning takes the same per-ledger lock as signing: one writer per checkpoint stream.
+        self.cosignatures = Cosignatures(self.store, witnesses_of(app.settings, witnesses),
+                                         self._lock)
+        self.witnesses = self.cosignatures.witnesses
 
     # --- reading -------------------------------------------------------------
 
@@ -239,40 +219,7 @@ class CheckpointLog:
     def add_cosignature(self, slug: str, size: int, line: str,
                         witness_key: str | None = None) -> str:
         """Keep a witness's cosignature of the checkpoint at ``size``; return the note."""
-        parsed = parse_signature_line(line.rstrip("\n"))
-        witness = self._witness_for(parsed.name, parsed.key_hash, witness_key)
-        with self._lock(slug):
-            for _ in range(STORE_RETRIES_MAX):
-                kept = self.store.at_size(slug, size)
-                if kept is None:
-                    raise NotFound(f"{slug} has no checkpoint at size {size}", size=size)
-                verify_cosignature(kept.body, parsed, witness)
-                signers = {parse_signature_line(ln)[:2] for ln in kept.cosignatures}
-                if parsed[:2] in signers:
-                    return kept.with_cosignatures()  # a witness's first line stands
-                if len(kept.cosignatures) >= COSIGNATURES_MAX:
-                    raise CheckpointError(f"checkpoint {size} already holds "
-                                          f"{COSIGNATURES_MAX} cosignatures", size=size)
-                try:
-                    self.store.add_line(slug, kept, str(parsed).rstrip("\n"))
-                except IntegrityError:
-                    continue
-                return self.at_size(slug, size) or ""
-        raise Conflict(f"cosignatures of {slug} at {size} kept changing underneath; try again")
-
-    def _witness_for(self, name: str, key_hash: bytes, witness_key: str | None) -> Verifier:
-        if self.witnesses is not None:
-            for witness in self.witnesses:
-                if (witness.name, witness.key_hash) == (name, key_hash):
-                    return witness
-            raise UnknownKey(f"{name} is not a witness this log accepts cosignatures from",
-                             witness=name)
-        if not witness_key:
-            raise FormatError("send the witness's verifier key with its cosignature")
-        witness = Verifier.parse(witness_key)
-        if (witness.name, witness.key_hash) != (name, key_hash):
-            raise SignatureError("the cosignature line is not by the key sent with it")
-        return witness
+        return self.cosignatures.add(slug, size, line, witness_key)
 
     # --- automatic issuance --------------------------------------------------
 
