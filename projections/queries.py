@@ -77,7 +77,7 @@ def balances(view: FinanceView, ledger: str, as_of: str | None = None) -> dict[s
     fund_rows = [{"fund": f["code"], "name_zh": f["name_zh"], "name_en": f["name_en"],
                   "restricted": f["restricted"], "money": per_fund[f["code"]]["money"],
                   "classes": {c: per_fund[f["code"]][c] for c in CLASSES}} for f in funds]
-    return {"ledger": ledger, "size": info["size"], "as_of": as_of, "currency": info["currency"],
+    return {"ledger": ledger, "as_of": as_of, "currency": info["currency"],
             "size": info["size"], "accounts": rows, "funds": fund_rows,
             "classes": {c: per_class[c] for c in CLASSES}}
 
