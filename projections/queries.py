@@ -18,7 +18,7 @@ from projections.view import FinanceView
 
 def ledgers(view: FinanceView) -> list[dict[str, Any]]:
     with view.reading() as tx:
-        return tx.all("SELECT ledger, name, origin, currency, size, last_recorded_at "
+        return tx.all("SELECT ledger, name, origin, currency, size, last_recorded_at, log_key "
                       "FROM view_ledgers WHERE size > 0 ORDER BY ledger")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -29,7 +29,7 @@ DDL = (
     SCHEMA_TABLE,
     "CREATE TABLE IF NOT EXISTS view_ledgers (ledger TEXT PRIMARY KEY, stream TEXT NOT NULL, "
     "name TEXT, origin TEXT, currency TEXT, size BIGINT NOT NULL, head TEXT NOT NULL, "
-    "last_recorded_at TEXT NOT NULL, stopped_at BIGINT, stopped_reason TEXT)",
+    "last_recorded_at TEXT NOT NULL, stopped_at BIGINT, stopped_reason TEXT, log_key TEXT)",
     "CREATE INDEX IF NOT EXISTS view_ledgers_stream ON view_ledgers (stream)",
     # Every entry of any statement type, known or not: activity and positions.
     "CREATE TABLE IF NOT EXISTS view_log (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "

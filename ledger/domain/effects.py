@@ -46,6 +46,7 @@ class LedgerOpened(Effect):
     name: str
     origin: str
     currency: str
+    log_key: str  # the verifier key of its checkpoints (FORMAT.md section 7)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class KeyRevoked(Effect):
 @dataclass(frozen=True)
 class LogKeyRotated(Effect):
     from_size: int
+    log_key: str  # signs the checkpoints of trees of ``from_size`` entries and more
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ def apply_opened(state: LedgerState, entry: Entry) -> Effects:
     state.name, state.origin, state.currency = body["name"], body["origin"], body["currency"]
     state.log_keys.append((0, body["log_key"]))
     keys = tuple(_register(state, item, entry.seq) for item in body["keys"])
-    return (LedgerOpened(entry.seq, state.name, state.origin, state.currency), *keys)
+    return (LedgerOpened(entry.seq, state.name, state.origin, state.currency, body["log_key"]),
+            *keys)
 
 
 def _register(state: LedgerState, declaration: dict[str, Any], seq: int) -> KeyRegistered:
@@ -135,4 +136,4 @@ def decide_log_key_rotated(ctx: Context) -> None:
 def apply_log_key_rotated(state: LedgerState, entry: Entry) -> Effects:
     # Checkpoints of trees that include this entry are signed by the new key.
     state.log_keys.append((entry.seq + 1, entry.statement.body["log_key"]))
-    return (LogKeyRotated(entry.seq, entry.seq + 1),)
+    return (LogKeyRotated(entry.seq, entry.seq + 1, entry.statement.body["log_key"]),)

@@ -44,8 +44,7 @@ Writer = Callable[[At, Any], None]
 
 # Effects no view table shows: ``Signed`` goes into view_log (projections/apply.py);
 # log-key rotations, projects and declared interests are read from the domain state.
-SHOWN_NOWHERE = frozenset({Signed, LogKeyRotated, ProjectRegistered, InterestDeclared,
-                           InterestEnded})
+SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded})
 
 WRITERS: dict[type[Effect], Writer] = {}
 

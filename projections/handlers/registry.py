@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from ledger.domain.effects import (AccountOpened, BudgetSet, FundCreated, KeyRegistered,
-                                   KeyRevoked, LedgerOpened)
+                                   KeyRevoked, LedgerOpened, LogKeyRotated)
 from projections.handlers import At, writes
 
 
 @writes(LedgerOpened)
 def ledger_opened(at: At, opened: LedgerOpened) -> None:
-    at.tx.run("UPDATE view_ledgers SET name = ?, origin = ?, currency = ? WHERE ledger = ?",
-              (opened.name, opened.origin, opened.currency, at.ledger))
+    at.tx.run("UPDATE view_ledgers SET name = ?, origin = ?, currency = ?, log_key = ? "
+              "WHERE ledger = ?",
+              (opened.name, opened.origin, opened.currency, opened.log_key, at.ledger))
+
+
+@writes(LogKeyRotated)
+def log_key_rotated(at: At, rotated: LogKeyRotated) -> None:
+    # The newest key is the one that signs the next checkpoints, so the list shows it.
+    at.tx.run("UPDATE view_ledgers SET log_key = ? WHERE ledger = ?",
+              (rotated.log_key, at.ledger))
 
 
 @writes(KeyRegistered)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 
 from api.app import ApiOptions, create_app
+from ledger.format.keys import SigningKey
+from ledger.format.notes import Signer as NoteSigner
 from ledger.log.application import LedgerApplication
 from projections.worker import catch_up
 from tests.builders.server import running
@@ -37,6 +39,15 @@ def test_listing_ledgers_reads_the_read_model_and_replays_no_log(settings, app, 
     assert listed[town.slug] == {
         "ledger": town.slug, "name": "新竹社区", "origin": f"sunledger.example/{town.slug}",
         "currency": "CNY", "size": 14, "log_key": town.log_signer.verifier().vkey}
-    # Without the server's key file, the genesis entry names the log key.
+    # The read model holds each ledger's log key, whether or not this server holds its seed.
     assert listed[held_elsewhere.slug]["log_key"] == held_elsewhere.log_signer.verifier().vkey
     assert listed[held_elsewhere.slug]["size"] == 14
+
+
+def test_the_list_names_the_log_key_of_the_latest_rotation(settings, app, town, http):
+    origin = f"sunledger.example/{town.slug}"
+    new_key = NoteSigner.from_seed(origin, SigningKey.generate().seed).verifier().vkey
+    app.submit(town.admin.sign("ledger.log_key_rotated", {"log_key": new_key}))
+    catch_up(app)
+    listed = {item["ledger"]: item for item in http.get("/v1/ledgers").json()["ledgers"]}
+    assert listed[town.slug]["log_key"] == new_key != town.log_signer.verifier().vkey
