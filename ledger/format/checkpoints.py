@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ledger.errors import CheckpointError
-from ledger.format.notes import ED25519, Signer, Verifier, open_note, sign_note
+from ledger.format.notes import Signer, Verifier, open_log_note, sign_note
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")  # [0-9] is ASCII-only in re
 
@@ -71,10 +71,7 @@ def verify_checkpoint(note: str | bytes, log_vkey: Verifier | str) -> Checkpoint
     Raises SignatureError (no valid log signature), FormatError (not a note)
     or CheckpointError (bad body, or origin is not the log key's name).
     """
-    log = log_vkey if isinstance(log_vkey, Verifier) else Verifier.parse(log_vkey)
-    if log.alg != ED25519:
-        raise CheckpointError("a log key is an Ed25519 (type 0x01) note key")
-    text, _ = open_note(note, [log])
+    text, log = open_log_note(note, log_vkey, CheckpointError)
     cp = Checkpoint.parse(text)
     if cp.origin != log.name:
         raise CheckpointError(f"checkpoint origin {cp.origin!r} is not the log key's name {log.name!r}")

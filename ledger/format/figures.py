@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from ledger.errors import FormatError
 from ledger.format import cjson
-from ledger.format.notes import ED25519, Signer, Verifier, open_note, sign_note
+from ledger.format.notes import Signer, Verifier, open_log_note, sign_note
 
 FIGURES_LINE = "sunledger/figures/v1"
 DEBIT_NORMAL = frozenset({"asset", "expense"})
@@ -160,10 +160,7 @@ def verify_figures(note: str | bytes, log_vkey: Verifier | str) -> FiguresNote:
     Raises SignatureError (no valid log signature) or FormatError (not a note,
     not figures, or origin is not the log key's name).
     """
-    log = log_vkey if isinstance(log_vkey, Verifier) else Verifier.parse(log_vkey)
-    if log.alg != ED25519:
-        raise FormatError("a log key is an Ed25519 (type 0x01) note key")
-    text, _ = open_note(note, [log])
+    text, log = open_log_note(note, log_vkey)
     figures = FiguresNote.parse(text)
     if figures.origin != log.name:
         raise FormatError(f"figures origin {figures.origin!r} is not the log key's name "

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ledger.errors import FormatError, SignatureError
+from ledger.errors import FormatError, LedgerError, SignatureError
 
 ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
@@ -250,6 +250,18 @@ def open_note(note: str | bytes, known: Iterable[Verifier | str]) -> tuple[str, 
     if not names:
         raise SignatureError("note has no valid signature from a known key")
     return text, names
+
+
+def open_log_note(note: str | bytes, log_vkey: Verifier | str,
+                  error: type[LedgerError] = FormatError) -> tuple[str, Verifier]:
+    """Open a note the log key signed (checkpoints, figures); return its text and the
+    key, whose name the text's origin must equal. ``error`` is raised for a key that
+    is not a log key (SignatureError for a note the key did not sign)."""
+    log = log_vkey if isinstance(log_vkey, Verifier) else Verifier.parse(log_vkey)
+    if log.alg != ED25519:
+        raise error("a log key is an Ed25519 (type 0x01) note key")
+    text, _ = open_note(note, [log])
+    return text, log
 
 
 def cosign(text: str, witness: Signer, timestamp: int) -> SignatureLine:
