@@ -22,8 +22,8 @@ from typing import Any, Iterator, Sequence
 
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import (DataError, IntegrityError, Notification, Tracking,
-                                      TrackingRecorder)
+from eventsourcing.persistence import (DataError, IntegrityError, Notification,
+                                      OperationalError, Tracking, TrackingRecorder)
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
@@ -285,12 +285,13 @@ def open_view(app: Application) -> FinanceView:
 def _create_tables(view: FinanceView, attempts: int = 5) -> None:
     """Make the tables; when two processes do it at once on a fresh database the
     loser fails on eventsourcing's one-time tracking migration row (or on
-    PostgreSQL's catalogue), and simply finds the tables there on a retry."""
+    PostgreSQL's catalogue), or waits past SQLite's busy timeout for the other's
+    write lock ("database is locked"), and simply finds the tables there on a retry."""
     for attempt in range(attempts):
         try:
             view.create_table()
             return
-        except IntegrityError:
+        except (IntegrityError, OperationalError):
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
