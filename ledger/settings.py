@@ -64,9 +64,10 @@ class Settings:
         if self.is_postgres:
             parsed = urlparse(self.database_url)
             return f"PostgreSQL {parsed.hostname}:{parsed.port or 5432}/{parsed.path.lstrip('/')}"
-        return f"SQLite {self._sqlite_file()}"
+        return f"SQLite {self.sqlite_file()}"
 
-    def _sqlite_file(self) -> Path:
+    def sqlite_file(self) -> Path:
+        """The SQLite database file (``--db`` or the data dir's default)."""
         if self.database_url.startswith("sqlite:///"):
             return Path(self.database_url[len("sqlite:///"):])
         if self.database_url:
@@ -76,7 +77,7 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         if not self.is_postgres:
-            path = self._sqlite_file()
+            path = self.sqlite_file()
             path.parent.mkdir(parents=True, exist_ok=True)
             return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
                     "SQLITE_LOCK_TIMEOUT": "30"}

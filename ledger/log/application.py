@@ -2,9 +2,12 @@
 
 Each ledger's state is kept in memory, built by replaying its log and moved
 forward only by entries the store has accepted. A batch is decided against a
-fork of that state and written in one transaction at versions ``size+1..``;
-if another writer got there first the store refuses the whole transaction,
-the state catches up from the log, and the batch is decided again.
+fork of that state and written in one transaction at versions ``size+1..``.
+Writers in several processes take turns per ledger on a lock the database
+holds (``ledger.log.write_locks``): inside it the state first catches up with
+the store's head, so a valid statement is never refused because another
+process appended. Should a write still be refused (a writer that does not
+take the lock), the state catches up and the batch is decided again.
 
 Listeners (``after_append``) hear of new entries only after the transaction
 committed and the ledger's lock is released: whatever they do (wake the
@@ -37,6 +40,7 @@ from ledger.domain.state import LedgerState
 from ledger.format.statements import (Entry, SignedStatement, format_time, parse_time,
                                statement_digest, utc_now)
 from ledger.log.store import LogReader, entry_event, nonce_event
+from ledger.log.write_locks import schema_setup, write_locks_for
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +89,9 @@ class LedgerApplication(Application):
     def __init__(self, settings: Settings | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings or Settings.from_env()
-        super().__init__(env=self.settings.eventsourcing_env())
+        with schema_setup(self.settings):  # one process at a time makes the tables
+            super().__init__(env=self.settings.eventsourcing_env())
+        self._write_locks = write_locks_for(self.settings)
         self.reader = LogReader(self)
         self.clock = clock
         self._states: dict[str, LedgerState] = {}
@@ -152,7 +158,9 @@ class LedgerApplication(Application):
         slug = batch[0].statement.ledger
         if any(item.statement.ledger != slug for item in batch):
             raise WrongLedger("every statement of a batch must be for the same ledger")
-        with self._lock(slug):
+        # This process's threads take turns on the thread lock; processes on the
+        # write lock, inside which the state first catches up with the store's head.
+        with self._lock(slug), self._write_locks.hold(slug):
             results, size_after = self._append_with_retries(slug, batch, all_or_nothing)
         return results, None if size_after is None else Appended(slug, size_after)
 
@@ -163,6 +171,8 @@ class LedgerApplication(Application):
         for attempt in range(policy.append_retries_max):
             final = attempt == policy.append_retries_max - 1  # a refusal then stands as is
             state = self._state(slug)
+            if attempt == 0:
+                self._catch_up(state)  # another process may have appended since
             pending = [i for i in range(len(batch)) if i not in settled]
             fork = state.fork()
             try:
@@ -315,6 +325,10 @@ class LedgerApplication(Application):
             except Exception:  # noqa: BLE001
                 log.exception("after-append listener %r failed for ledger %s",
                               listener, appended.slug)
+
+    def close(self) -> None:
+        self._write_locks.close()
+        super().close()
 
     # --- state ---------------------------------------------------------------
 
