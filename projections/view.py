@@ -27,6 +27,7 @@ from eventsourcing.persistence import (DataError, IntegrityError, Notification,
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
+from ledger.log.write_locks import schema_setup
 from projections.apply import BODY_ERRORS, apply_notification
 from projections.schema import DDL, ORDER, SCHEMA_TABLE, SCHEMA_VERSION, TABLES
 from projections.states import Batch, DomainStates
@@ -229,6 +230,11 @@ class SQLiteFinanceView(SQLiteTrackingRecorder, FinanceView):
     entry_errors = (sqlite3.IntegrityError,)
 
     def _create_table(self, c: Any) -> None:
+        # The library opened a deferred transaction: one that reads first and writes
+        # later is refused at once ("database is locked", no busy wait) when another
+        # process committed in between. Take the write lock first; it waits its turn.
+        c.execute("ROLLBACK")
+        c.execute("BEGIN IMMEDIATE")
         super()._create_table(c)
         self._create_view_tables(Tx(c, postgres=False))
 
@@ -249,6 +255,13 @@ class PostgresFinanceView(PostgresTrackingRecorder, FinanceView):
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
 
     def _create_table(self, curs: Any) -> None:
+        # A running projection takes the view_lock row first, then table locks as it
+        # writes; DDL takes table locks (CREATE INDEX IF NOT EXISTS locks the table
+        # even when the index exists). Taking the row first here too means setup waits
+        # for a projection batch instead of deadlocking with it.
+        curs.execute("SELECT to_regclass('view_lock') IS NOT NULL AS made")
+        if curs.fetchone()["made"]:
+            curs.execute("UPDATE view_lock SET turns = turns + 1 WHERE name = %s", (self.name,))
         super()._create_table(curs)
         self._create_view_tables(Tx(curs, postgres=True))
 
@@ -277,7 +290,8 @@ def open_view(app: Application) -> FinanceView:
             assert isinstance(datastore, PostgresDatastore), type(datastore)
             view = PostgresFinanceView(datastore)
         view.states = DomainStates(app.recorder)
-        _create_tables(view)
+        with schema_setup(app.settings):  # type: ignore[attr-defined]
+            _create_tables(view)
         _VIEWS[app] = view
     return view
 

@@ -1,6 +1,7 @@
 """One writer process: its own LedgerApplication and Appender, many client threads.
 
-Run as ``python -m tests.builders.writer_process JOB.json``. The job names the
+Run as ``python -m tests.builders.writer_process JOB.json`` (or with ``STARTS``
+after it: only start up that many times, as a server does, and exit). The job names the
 database, the statements (signed by the test) and how many client threads send
 them; the process builds its application (schema setup included), writes
 ``JOB.json.ready``, waits for ``JOB.json.go`` so all processes start at once,
@@ -61,5 +62,25 @@ def main(job_path: Path) -> None:
         app.close()
 
 
+
+
+def start_servers(job_path: Path, starts: int) -> None:
+    """What ``sunledger serve`` does at start, ``starts`` times: the application (the
+    log's tables) and the finance view (its tables and indexes)."""
+    from projections.view import open_view
+
+    job = json.loads(job_path.read_text())
+    settings = Settings(database_url=job["database_url"], data_dir=Path(job["data_dir"]))
+    for _ in range(starts):
+        app = LedgerApplication(settings)
+        try:
+            open_view(app)
+        finally:
+            app.close()
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if len(sys.argv) > 2:  # JOB.json STARTS
+        start_servers(Path(sys.argv[1]), int(sys.argv[2]))
+    else:
+        main(Path(sys.argv[1]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -88,3 +89,41 @@ def test_writer_processes_with_many_clients_each_are_never_refused_and_never_for
         assert community.app.state(community.slug).size == start + len(sent)
     finally:
         fresh.close()
+
+
+def test_servers_start_cleanly_while_another_process_writes_and_projects(
+        community, settings, tmp_path):
+    """Schema setup runs under an advisory lock and waits for a projection batch
+    instead of deadlocking with it (CREATE INDEX IF NOT EXISTS against UPDATE view_ledgers)."""
+    from projections.worker import start_in_process
+
+    from ledger.log.appender import Appender
+
+    poller = start_in_process(community.app, interval_seconds=0.01)
+    appender = Appender(community.app)
+    stop = threading.Event()
+    written = []
+
+    def keep_writing() -> None:
+        while not stop.is_set():
+            written.append(appender.append_and_wait(grant(community, 1)))
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    job = write_job(tmp_path / "starts.json", settings, [grant(community, 1)], 1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        starters = [subprocess.Popen([sys.executable, "-m", "tests.builders.writer_process",
+                                      str(job), "4"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+                    for _ in range(3)]
+        for starter in starters:
+            _, stderr = starter.communicate(timeout=300)
+            assert starter.returncode == 0, stderr.decode()[-2000:]
+    finally:
+        stop.set()
+        writer.join()
+        appender.close()
+        poller.stop()
+    assert len(written) > 0
+    assert poller.last_error is None
+    assert_one_unforked_chain(community.app, community.slug)
