@@ -90,6 +90,9 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
         from projections.worker import start_in_process
 
         poller = start_in_process(ledger_app) if options.serve_projections else None
+        # Entries no checkpoint covers yet (an import, a crash before the timer) are
+        # signed before the first request: /checkpoint never answers 404 for them.
+        checkpoints.sign_waiting()
         if settings.checkpoint_every_seconds > 0:
             checkpoints.start()
         try:

@@ -130,6 +130,14 @@ class CheckpointError(LedgerError):
     status = 422
 
 
+class LogBehind(LedgerError):
+    """The database lacks entries (or holds others) that a checkpoint this server
+    signed covers: a restore of an older backup. Writes wait for ``sunledger restore``."""
+
+    code = "log-behind-checkpoint"
+    status = 503
+
+
 # --- governance: approvals, asset trades, disclosures, questions ---------------
 
 

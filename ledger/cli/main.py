@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ledger.cli import audit, demo, governance, journal, serve, setup, show, witness
+from ledger.cli import (audit, demo, governance, journal, restore, serve, setup, show,
+                        witness)
 from ledger.cli.common import Cli, LedgerGroup
 from ledger.settings import Settings
 
@@ -46,7 +47,7 @@ def main(
     ctx.call_on_close(cli.close)
 
 
-for module in (setup, journal, show, audit, witness, demo, serve, governance):
+for module in (setup, journal, show, audit, witness, demo, serve, governance, restore):
     module.register(app)
 
 

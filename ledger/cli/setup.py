@@ -77,6 +77,10 @@ def init(
     genesis = Signer(key, ledger).open_ledger(name, origin, log_signer.verifier().vkey,
                                               currency, label=label)
     receipt = cli.submit(genesis)
+    # Signed now, not by the server's timer: /checkpoint answers from the first request.
+    from ledger.log.checkpointing import CheckpointLog
+
+    CheckpointLog(cli.app).issue(ledger)
     console = out()
     console.print(f"opened ledger [bold]{ledger}[/bold] ({escape(name)}) in "
                   f"{escape(cli.settings.describe())}")
@@ -85,6 +89,7 @@ def init(
     console.print(f"log key {log_signer.verifier().vkey}", markup=False, soft_wrap=True)
     console.print("genesis entry hash (print it on the notice board; auditors pin it):")
     console.print(receipt.hash, soft_wrap=True)
+    console.print("signed a checkpoint at size 1")
 
 
 @keys_app.command("new")

@@ -39,6 +39,7 @@ from ledger.settings import Settings
 from ledger.domain.state import LedgerState
 from ledger.format.statements import (Entry, SignedStatement, format_time, parse_time,
                                statement_digest, utc_now)
+from ledger.log.kept_checkpoint import check_extends_kept
 from ledger.log.store import LogReader, entry_event, nonce_event
 from ledger.log.write_locks import schema_setup, write_locks_for
 
@@ -92,6 +93,7 @@ class LedgerApplication(Application):
         with schema_setup(self.settings):  # one process at a time makes the tables
             super().__init__(env=self.settings.eventsourcing_env())
         self._write_locks = write_locks_for(self.settings)
+        self._current: set[str] = set()  # ledgers whose store extends the kept checkpoint
         self.reader = LogReader(self)
         self.clock = clock
         self._states: dict[str, LedgerState] = {}
@@ -120,6 +122,16 @@ class LedgerApplication(Application):
         with self._lock(slug):
             state = self._state(slug)
             self._catch_up(state)
+            yield state
+
+    @contextmanager
+    def writes_held(self, slug: str) -> Iterator[LedgerState]:
+        """The caught-up state with every writer of ``slug``, in any process, held off
+        (``ledger.log.restore`` puts entries back under it)."""
+        with self._lock(slug), self._write_locks.hold(slug):
+            state = self._state(slug)
+            self._catch_up(state)
+            self._current.discard(slug)  # look at the kept checkpoint again next time
             yield state
 
     def entries(self, slug: str, start: int = 0, limit: int = 1000) -> list[Entry]:
@@ -173,6 +185,7 @@ class LedgerApplication(Application):
             state = self._state(slug)
             if attempt == 0:
                 self._catch_up(state)  # another process may have appended since
+                self._check_not_behind(slug, state.size)
             pending = [i for i in range(len(batch)) if i not in settled]
             fork = state.fork()
             try:
@@ -325,6 +338,13 @@ class LedgerApplication(Application):
             except Exception:  # noqa: BLE001
                 log.exception("after-append listener %r failed for ledger %s",
                               listener, appended.slug)
+
+    def _check_not_behind(self, slug: str, size: int) -> None:
+        """Refuse to write on a store older than a checkpoint this server signed (a
+        restored backup): checked until it passes once, then appends only extend it."""
+        if slug not in self._current:
+            check_extends_kept(self.settings, self.reader, slug, size)
+            self._current.add(slug)
 
     def close(self) -> None:
         self._write_locks.close()

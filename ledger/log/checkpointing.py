@@ -23,17 +23,18 @@ from typing import Iterable
 from eventsourcing.persistence import IntegrityError
 
 from ledger.domain.state import LedgerState
-from ledger.errors import CheckpointError, Conflict, LedgerError, LedgerNotFound
+from ledger.errors import CheckpointError, Conflict, LedgerError, LedgerNotFound, LogBehind
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
 from ledger.format.figures import Row, document, sign_figures
 from ledger.format.notes import Signer
-from ledger.keystore.log_keys import load_log_key
+from ledger.keystore.log_keys import load_log_key, log_key_path
 from ledger.log import proofs
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpoint_follower import CheckpointFollower
 from ledger.log.checkpoint_store import CheckpointStore, KeptCheckpoint, KeptFigures
 from ledger.log.cosignatures import Cosignatures, witnesses_of
 from ledger.log.figures import balance_rows, no_figures
+from ledger.log.kept_checkpoint import check_extends_kept, keep
 
 log = logging.getLogger(__name__)
 STORE_RETRIES_MAX = 8
@@ -136,6 +137,9 @@ class CheckpointLog:
 
     def _issue(self, head: TreeHead) -> str:
         with self._lock(head.slug):
+            # What this server signed, kept outside the database: a restored older
+            # database must not get a checkpoint, new or old, from this key.
+            check_extends_kept(self.app.settings, self.app.reader, head.slug, head.size)
             for _ in range(STORE_RETRIES_MAX):
                 count, latest = self.store.latest(head.slug)
                 if latest is not None and latest.size >= head.size:
@@ -149,6 +153,7 @@ class CheckpointLog:
                 except IntegrityError:
                     continue  # another process signed meanwhile: look again
                 self._signed_sizes[head.slug] = head.size
+                keep(self.app.settings, head.slug, note)
                 log.info("signed checkpoint of %s at size %d", head.slug, head.size)
                 return note
         raise Conflict(f"checkpoints of {head.slug} kept changing underneath; try again")
@@ -240,10 +245,24 @@ class CheckpointLog:
         except LedgerError as exc:  # the entries are stored; try again on the next append
             log.error("could not sign a checkpoint of %s: %s", slug, exc)
 
-    def maybe_issue(self) -> list[str]:
-        """Sign every ledger that has entries no checkpoint covers yet; return their slugs."""
+    def sign_waiting(self) -> list[str]:
+        """At a server's start: sign each ledger whose log key this server holds and whose
+        latest entries no checkpoint covers yet (an import, a crash before the timer)."""
+        held = [slug for slug in self.app.ledgers()
+                if log_key_path(self.app.settings, slug).exists()]
+        for slug in held:
+            try:
+                check_extends_kept(self.app.settings, self.app.reader, slug,
+                                   self.app.reader.size(slug))
+            except LogBehind as behind:
+                log.error("ledger %s refuses writes: %s", slug, behind)
+        return self.maybe_issue(held)
+
+    def maybe_issue(self, slugs: list[str] | None = None) -> list[str]:
+        """Sign every ledger (of ``slugs``) that has entries no checkpoint covers yet;
+        return their slugs."""
         issued = []
-        for slug in self.app.ledgers():
+        for slug in self.app.ledgers() if slugs is None else slugs:
             try:
                 latest = self.store.latest(slug)[1]
                 if self.app.reader.size(slug) > (latest.size if latest else 0):
