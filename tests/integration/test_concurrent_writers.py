@@ -91,10 +91,9 @@ def test_two_instances_and_threads_appending_at_once_never_fork_or_lose_an_entry
     assert len(stored) == len(set(stored)), "a statement was stored twice"
     accepted = [signed for signed, result in outcomes if isinstance(result, Receipt)]
     refused = [result for _, result in outcomes if not isinstance(result, Receipt)]
-    assert all(isinstance(error, Conflict) for error in refused)
+    assert refused == [], "writers take turns on the write lock: none is refused for contention"
     assert sorted(stored) == sorted((s.signer, s.statement.nonce) for s in accepted)
     assert len(accepted) + len(refused) == len(apps) * STATEMENTS_PER_THREAD
-    assert len(accepted) >= len(outcomes) // 2, "almost everything ran into conflicts"
     receipts = {result.seq: result.entry.leaf for _, result in outcomes if isinstance(result, Receipt)}
     assert receipts == {e.seq: e.leaf for e in entries[start:]}
 
@@ -194,7 +193,7 @@ def test_a_nonce_claimed_by_the_other_instance_is_refused_by_the_store_itself(co
     assert second_app.state(community.slug).size == community.log_size()
     replay = grant(community, 11, nonce="claim-race-02")
     community.app.submit(replay)
-    # second_app is now one entry behind, so its write fails on the version first...
+    # second_app is now one entry behind: it catches up inside the write lock, then refuses...
     with pytest.raises(ReplayedNonce):
         second_app.submit(grant(community, 12, nonce="claim-race-02"))
     # ...and now it is current: the entry version is free, the nonce claim is not.
