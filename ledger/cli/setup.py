@@ -89,7 +89,6 @@ def init(
     console.print(f"log key {log_signer.verifier().vkey}", markup=False, soft_wrap=True)
     console.print("genesis entry hash (print it on the notice board; auditors pin it):")
     console.print(receipt.hash, soft_wrap=True)
-    console.print("signed a checkpoint at size 1")
 
 
 @keys_app.command("new")

@@ -9,6 +9,8 @@ from functools import partial
 
 import pytest
 
+from ledger.log.kept_checkpoint import kept_path
+
 from ledger.format import merkle
 
 from ledger.log import proofs
@@ -140,6 +142,9 @@ def test_the_log_refuses_to_sign_a_tree_that_rewrote_signed_history(settings, ap
         town.grant("general", 100 + i)
     log.issue(town.slug)  # size 18
     rewrite_history(app, town.slug, keep=15, drop_checkpoints=False)
+    # A server that lost its kept checkpoint (or whose DATA_DIR an attacker emptied):
+    # only what the database and the witnesses hold can stop it now.
+    kept_path(settings, town.slug).unlink()
     fresh = LedgerApplication(settings)
     try:
         town.app = fresh

@@ -8,6 +8,8 @@ import json
 import httpx
 import pytest
 
+from ledger.log.kept_checkpoint import kept_path
+
 from api.app import create_app
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
@@ -67,6 +69,9 @@ def test_the_witness_refuses_a_rewritten_history_and_keeps_both_checkpoints(
     first, cosigned_note = serve_and_witness(settings, app, town, witness, state_path, grow=4)
     assert first.size == 18
     rewrite_history(app, town.slug, keep=14)  # entries 14.. and every checkpoint record
+    # A server that lost its kept checkpoint (or whose DATA_DIR an attacker emptied):
+    # only what the database and the witnesses hold can stop it now.
+    kept_path(settings, town.slug).unlink()
     forked = LedgerApplication(settings)  # a server started on the rewritten database
     try:
         town.app = forked
