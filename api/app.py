@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator, Iterable
+from typing import TYPE_CHECKING, AsyncIterator, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,6 +40,9 @@ from ledger.log.intake import QuestionIntake
 from ledger.settings import Settings
 from ledger.log.tokens import TokenChecker, TokenError
 from projections.view import open_view
+
+if TYPE_CHECKING:
+    import uvicorn
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
@@ -137,11 +140,25 @@ async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+def server_config(api: FastAPI, *, host: str = "127.0.0.1", port: int = 8000,
+                  forwarded_allow_ips: str = "", log_level: str = "info") -> "uvicorn.Config":
+    """uvicorn's settings for ``api``. X-Forwarded-For is believed only from the proxies
+    named in ``forwarded_allow_ips`` (comma-separated addresses or networks): uvicorn's
+    own default believes 127.0.0.1, so any local process could pick the client address
+    the rate limits key on. With none named, the socket's peer is the client."""
+    import uvicorn
+
+    trusted = ",".join(part.strip() for part in forwarded_allow_ips.split(",") if part.strip())
+    return uvicorn.Config(api, host=host, port=port, log_level=log_level, lifespan="on",
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
-          log_level: str = "info") -> None:
+          log_level: str = "info", forwarded_allow_ips: str = "") -> None:
     """Run the API with uvicorn until interrupted (what ``sunledger serve`` calls); the
     read models are kept current in this process unless SUNLEDGER_SERVE_PROJECTIONS=0."""
     import uvicorn
 
-    uvicorn.run(create_app(settings, options=ApiOptions.from_env()), host=host, port=port,
-                log_level=log_level)
+    api = create_app(settings, options=ApiOptions.from_env())
+    uvicorn.Server(server_config(api, host=host, port=port, log_level=log_level,
+                                 forwarded_allow_ips=forwarded_allow_ips)).run()
