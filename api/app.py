@@ -33,7 +33,7 @@ from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
 from ledger.domain import policy
-from ledger.log.appender import Appender
+from ledger.log.operators import OperatorAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.log.intake import QuestionIntake
@@ -76,17 +76,22 @@ class ApiOptions:
 
 def create_app(settings: Settings, *, application: LedgerApplication | None = None,
                witnesses: Iterable[str] | None = None,
+               operators: Iterable[str] | None = None,
                options: ApiOptions | None = None) -> FastAPI:
     """``witnesses``: cosignature verifier keys to accept (default: ``<data_dir>/witnesses``
-    if that file exists, else any witness whose line verifies under the key it sends)."""
+    if that file exists, else any witness whose line verifies under the key it sends).
+    ``operators``: public keys that may open a ledger over HTTP (default:
+    ``<data_dir>/operators``; none without it)."""
     options = options or ApiOptions()
     owned = application is None
     ledger_app = application or LedgerApplication(settings)
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
     view = open_view(ledger_app)
     metrics = metrics_module.Metrics(ledger_app, view)
-    appender = Appender(ledger_app, batch_max=options.group_commit_batch_max,
-                        on_batch=metrics.observe_batch)
+    appender = OperatorAppender(ledger_app, batch_max=options.group_commit_batch_max,
+                                on_batch=metrics.observe_batch,
+                                operators=load_operator_keys(settings) if operators is None
+                                else operator_key_ids(operators))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
