@@ -33,7 +33,7 @@ from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
 from ledger.domain import policy
-from ledger.log.operators import OperatorAppender, load_operator_keys, operator_key_ids
+from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.log.intake import QuestionIntake
@@ -88,10 +88,10 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
     view = open_view(ledger_app)
     metrics = metrics_module.Metrics(ledger_app, view)
-    appender = OperatorAppender(ledger_app, batch_max=options.group_commit_batch_max,
-                                on_batch=metrics.observe_batch,
-                                operators=load_operator_keys(settings) if operators is None
-                                else operator_key_ids(operators))
+    appender = GuardedAppender(ledger_app, batch_max=options.group_commit_batch_max,
+                               on_batch=metrics.observe_batch,
+                               operators=load_operator_keys(settings) if operators is None
+                               else operator_key_ids(operators))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

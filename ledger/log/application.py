@@ -98,8 +98,16 @@ class LedgerApplication(Application):
     def ledgers(self) -> list[str]:
         return self.reader.ledger_slugs()
 
+    def exists(self, slug: str) -> bool:
+        """Whether ``slug`` has a log: from memory, else one indexed lookup. Nothing is
+        kept for a slug that does not exist (made-up slugs must cost no memory)."""
+        known = self._states.get(slug)
+        return (known is not None and known.size > 0) or self.reader.size(slug) > 0
+
     def state(self, slug: str) -> LedgerState:
         """The ledger's state, caught up with everything stored."""
+        if not self.exists(slug):
+            raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
         with self._lock(slug):
             state = self._state(slug)
             self._catch_up(state)
@@ -152,6 +160,12 @@ class LedgerApplication(Application):
         slug = batch[0].statement.ledger
         if any(item.statement.ledger != slug for item in batch):
             raise WrongLedger("every statement of a batch must be for the same ledger")
+        if not any(item.statement.type == "ledger.opened" for item in batch) \
+                and not self.exists(slug):
+            # Nothing of this batch can be stored: decide it on a throwaway state (the
+            # same refusals as ever) and keep no lock or state for the made-up slug.
+            fork = LedgerState(slug).fork()
+            return self._decide_batch(fork, batch, all_or_nothing), None
         with self._lock(slug):
             results, size_after = self._append_with_retries(slug, batch, all_or_nothing)
         return results, None if size_after is None else Appended(slug, size_after)

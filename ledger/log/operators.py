@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, LedgerNotFound
 from ledger.format.keys import PublicKey
 from ledger.format.statements import SignedStatement
 from ledger.log.appender import Appender
@@ -64,9 +64,10 @@ def check_opening(signed: SignedStatement, operators: frozenset[str]) -> None:
                             signer=signed.signer, ledger=signed.statement.ledger)
 
 
-class OperatorAppender(Appender):
+class GuardedAppender(Appender):
     """The appender the HTTP API writes through: the same front door, with openings
-    taken only from operators."""
+    taken only from operators, and statements for a ledger that does not exist
+    refused before any queue (or worker thread) is made for it."""
 
     def __init__(self, *args, operators: frozenset[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -74,8 +75,8 @@ class OperatorAppender(Appender):
 
     def append(self, signed: SignedStatement) -> Future[Receipt]:
         try:
-            check_opening(signed, self.operators)
-        except NotAnOperator as refused:
+            self._check(signed)
+        except LedgerError as refused:
             future: Future[Receipt] = Future()
             future.set_exception(refused)
             return future
@@ -84,4 +85,11 @@ class OperatorAppender(Appender):
     def append_batch(self, statements: Sequence[SignedStatement]) -> list[Receipt]:
         for signed in statements:
             check_opening(signed, self.operators)
-        return super().append_batch(statements)
+        return super().append_batch(statements)  # the application keeps nothing for a
+        # made-up slug (LedgerApplication.append_many)
+
+    def _check(self, signed: SignedStatement) -> None:
+        check_opening(signed, self.operators)
+        slug = signed.statement.ledger
+        if signed.statement.type != OPENED and not self.app.exists(slug):
+            raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
