@@ -22,6 +22,7 @@ from projections.rows import natural
 from projections.view import FinanceView, Tx
 
 QUESTION_STATUSES = frozenset({"open", "answered", "closed"})
+TRADE_QUESTIONS_SHOWN = 20  # on a trade; the rest are on the (paged) questions list
 ASSET_COLUMNS = ("code, kind, name_zh, name_en, location, book_value, account, fund, status, "
                  "holder_kind, holder_public, appraisal, appraised_on, open_trade, "
                  "registered_seq, last_seq")
@@ -133,8 +134,11 @@ def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
         found = _resolution_rows(tx, ledger, " AND seq = ?", [row["resolution"]])
         shown["resolution"] = found[0] if found else None
         shown["steps"] = _steps(tx, ledger, "trade", seq)
-        shown["questions"] = _questions(tx, ledger, " AND about_kind = 'trade' AND about_ref = ?",
-                                        [seq])
+        # Anyone may ask about a trade: show the first ones and how many there are.
+        about = " AND about_kind = 'trade' AND about_ref = ?"
+        shown["questions"] = _questions(tx, ledger, about, [seq], TRADE_QUESTIONS_SHOWN)
+        shown["questions_total"] = tx.one("SELECT COUNT(*) AS n FROM view_questions WHERE "
+                                          f"ledger = ?{about}", (ledger, seq))["n"]
     shown["asset"] = _asset(asset_row) if asset_row else {"code": row["asset"]}
     shown["bids"] = [{"seq": b["seq"], "bidder": {"kind": b["bidder_kind"],
                                                   "name": b["bidder_public"]},

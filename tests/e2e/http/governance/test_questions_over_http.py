@@ -168,3 +168,16 @@ def test_the_residents_question_page_shows_one_page_and_links_to_the_next(
     # After asking, the page starts at the question just asked.
     landed = steps.http.get(f"/ledgers/{town.slug}/questions", params={"asked": asked[2]}).text
     assert [int(s) for s in re.findall(r'data-seq="(\d+)"', landed)] == asked[2:]
+
+
+def test_a_trade_shows_its_first_questions_and_how_many_there_are(steps, town, intake):
+    from projections.governance import TRADE_QUESTIONS_SHOWN
+
+    trade = town.noticed_lease()
+    asked = [ask(steps, {"kind": "trade", "ref": trade}, f"问题 {i}").json()["seq"]
+             for i in range(TRADE_QUESTIONS_SHOWN + 2)]
+    shown = steps.get(f"/trades/{trade}")
+    assert [q["seq"] for q in shown["questions"]] == asked[:TRADE_QUESTIONS_SHOWN]
+    assert shown["questions_total"] == len(asked)
+    page = steps.http.get(f"/ledgers/{town.slug}/trades/{trade}").text
+    assert 'id="more-questions"' in page and f"共 {len(asked)} 个提问" in page
