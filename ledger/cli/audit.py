@@ -156,7 +156,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     forwarded_allow_ips: Annotated[str, typer.Option(
-        "--forwarded-allow-ips", metavar="ADDRESSES",
+        "--forwarded-allow-ips", metavar="ADDRESSES", envvar="SUNLEDGER_FORWARDED_ALLOW_IPS",
         help="Proxies whose X-Forwarded-For names the client (comma-separated addresses "
              "or networks, e.g. 127.0.0.1). Default: none; the peer is the client.")] = "",
 ) -> None:
