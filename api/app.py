@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator, Iterable
+from typing import TYPE_CHECKING, AsyncIterator, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -33,13 +33,16 @@ from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
 from ledger.domain import policy
-from ledger.log.appender import Appender
+from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.log.intake import QuestionIntake
 from ledger.settings import Settings
 from ledger.log.tokens import TokenChecker, TokenError
 from projections.view import open_view
+
+if TYPE_CHECKING:
+    import uvicorn
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
@@ -73,17 +76,22 @@ class ApiOptions:
 
 def create_app(settings: Settings, *, application: LedgerApplication | None = None,
                witnesses: Iterable[str] | None = None,
+               operators: Iterable[str] | None = None,
                options: ApiOptions | None = None) -> FastAPI:
     """``witnesses``: cosignature verifier keys to accept (default: ``<data_dir>/witnesses``
-    if that file exists, else any witness whose line verifies under the key it sends)."""
+    if that file exists, else any witness whose line verifies under the key it sends).
+    ``operators``: public keys that may open a ledger over HTTP (default:
+    ``<data_dir>/operators``; none without it)."""
     options = options or ApiOptions()
     owned = application is None
     ledger_app = application or LedgerApplication(settings)
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
     view = open_view(ledger_app)
     metrics = metrics_module.Metrics(ledger_app, view)
-    appender = Appender(ledger_app, batch_max=options.group_commit_batch_max,
-                        on_batch=metrics.observe_batch)
+    appender = GuardedAppender(ledger_app, batch_max=options.group_commit_batch_max,
+                               on_batch=metrics.observe_batch,
+                               operators=load_operator_keys(settings) if operators is None
+                               else operator_key_ids(operators))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -140,11 +148,25 @@ async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+def server_config(api: FastAPI, *, host: str = "127.0.0.1", port: int = 8000,
+                  forwarded_allow_ips: str = "", log_level: str = "info") -> "uvicorn.Config":
+    """uvicorn's settings for ``api``. X-Forwarded-For is believed only from the proxies
+    named in ``forwarded_allow_ips`` (comma-separated addresses or networks): uvicorn's
+    own default believes 127.0.0.1, so any local process could pick the client address
+    the rate limits key on. With none named, the socket's peer is the client."""
+    import uvicorn
+
+    trusted = ",".join(part.strip() for part in forwarded_allow_ips.split(",") if part.strip())
+    return uvicorn.Config(api, host=host, port=port, log_level=log_level, lifespan="on",
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
-          log_level: str = "info") -> None:
+          log_level: str = "info", forwarded_allow_ips: str = "") -> None:
     """Run the API with uvicorn until interrupted (what ``sunledger serve`` calls); the
     read models are kept current in this process unless SUNLEDGER_SERVE_PROJECTIONS=0."""
     import uvicorn
 
-    uvicorn.run(create_app(settings, options=ApiOptions.from_env()), host=host, port=port,
-                log_level=log_level)
+    api = create_app(settings, options=ApiOptions.from_env())
+    uvicorn.Server(server_config(api, host=host, port=port, log_level=log_level,
+                                 forwarded_allow_ips=forwarded_allow_ips)).run()

@@ -19,8 +19,10 @@ from typing import Annotated, Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ledger.errors import PolicyError
-from ledger.log.tokens import Caller, TokenChecker, TokenError
+from api.limits import charge
+from ledger.errors import LedgerNotFound, PolicyError
+from ledger.format.statements import SLUG_RE
+from ledger.log.tokens import Caller, TokenChecker, TokenError, audience, unverified_audience
 
 # Roles that read the books: the agent who keeps them, the committee and the
 # supervisory committee who answer for them, and auditors. The admin manages
@@ -58,9 +60,17 @@ def signed_in(view: str) -> Callable[..., Caller]:
     def caller(ledger: str, request: Request,
                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                ) -> Caller:
+        charge(request)  # the public rate limit, before any other work
         if credentials is None or not credentials.credentials:
             raise NotSignedIn("sign in: send Authorization: Bearer <token> "
                               "(`sunledger token LEDGER --key LABEL` prints one)")
+        # Cheap refusals first: a made-up slug or a token for another ledger must cost
+        # no ledger work (no state is built, no lock made, for a ledger that is not there).
+        if not SLUG_RE.fullmatch(ledger):
+            raise LedgerNotFound(f"ledger {ledger[:64]!r} does not exist", ledger=ledger[:64])
+        if unverified_audience(credentials.credentials) != ledger:
+            raise TokenError(f"token is not for ledger {ledger}: its audience must be "
+                             f"{audience(ledger)!r}")
         state = request.app.state.ledger.state(ledger)  # caught up: revocations count now
         who = token_checker(request).check(credentials.credentials, state)
         if not who.roles & allowed:

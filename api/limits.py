@@ -82,6 +82,12 @@ def client_address(request: Request) -> str:
 
 async def public_rate(request: Request) -> None:
     """Dependency of every public read router: one token per request."""
+    charge(request)
+
+
+def charge(request: Request) -> None:
+    """Take one token for this request's client, or refuse it with 429. The audit views
+    call it before looking at the token: a flood of made-up sign-ins is throttled too."""
     wait = request.app.state.limiter.take(client_address(request))
     if wait > 0:
         raise RateLimited(f"too many requests from {client_address(request)}; the public "

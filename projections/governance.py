@@ -16,11 +16,13 @@ from typing import Any
 
 from ledger.errors import FormatError, NotFound
 from ledger.format.statements import parse_time, utc_now
-from projections.paging import check_seq, check_text, require_ledger
+from projections.paging import (PAGE_SIZE_DEFAULT, check_cursor, check_limit, check_seq,
+                                check_text, page, require_ledger)
 from projections.rows import natural
 from projections.view import FinanceView, Tx
 
 QUESTION_STATUSES = frozenset({"open", "answered", "closed"})
+TRADE_QUESTIONS_SHOWN = 20  # on a trade; the rest are on the (paged) questions list
 ASSET_COLUMNS = ("code, kind, name_zh, name_en, location, book_value, account, fund, status, "
                  "holder_kind, holder_public, appraisal, appraised_on, open_trade, "
                  "registered_seq, last_seq")
@@ -132,8 +134,11 @@ def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
         found = _resolution_rows(tx, ledger, " AND seq = ?", [row["resolution"]])
         shown["resolution"] = found[0] if found else None
         shown["steps"] = _steps(tx, ledger, "trade", seq)
-        shown["questions"] = _questions(tx, ledger, " AND about_kind = 'trade' AND about_ref = ?",
-                                        [seq])
+        # Anyone may ask about a trade: show the first ones and how many there are.
+        about = " AND about_kind = 'trade' AND about_ref = ?"
+        shown["questions"] = _questions(tx, ledger, about, [seq], TRADE_QUESTIONS_SHOWN)
+        shown["questions_total"] = tx.one("SELECT COUNT(*) AS n FROM view_questions WHERE "
+                                          f"ledger = ?{about}", (ledger, seq))["n"]
     shown["asset"] = _asset(asset_row) if asset_row else {"code": row["asset"]}
     shown["bids"] = [{"seq": b["seq"], "bidder": {"kind": b["bidder_kind"],
                                                   "name": b["bidder_public"]},
@@ -196,14 +201,31 @@ def _hours(start: str, end: str | None) -> float | None:
     return round((parse_time(end) - parse_time(start)).total_seconds() / 3600, 2)
 
 
-def _questions(tx: Tx, ledger: str, where: str, params: list[Any]) -> list[dict[str, Any]]:
+def _answer_steps(tx: Tx, ledger: str, seqs: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """The steps of every question in ``seqs``, in one query (not one per question)."""
+    if not seqs:
+        return {}
+    marks = ", ".join("?" for _ in seqs)
+    rows = tx.all("SELECT ref, seq, type, signer_role, recorded_at, detail FROM view_gov_steps "
+                  f"WHERE ledger = ? AND subject = 'question' AND ref IN ({marks}) ORDER BY seq",
+                  [ledger, *(str(seq) for seq in seqs)])
+    steps: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        steps[row.pop("ref")].append({**row, "detail": json.loads(row["detail"])})
+    return steps
+
+
+def _questions(tx: Tx, ledger: str, where: str, params: list[Any],
+               limit: int | None = None) -> list[dict[str, Any]]:
     rows = tx.all("SELECT seq, about_kind, about_ref, text, status, asked_at, answered_at, "
-                  f"closed_at, answers FROM view_questions WHERE ledger = ?{where} ORDER BY seq",
-                  [ledger, *params])
+                  f"closed_at, answers FROM view_questions WHERE ledger = ?{where} ORDER BY seq"
+                  + (" LIMIT ?" if limit is not None else ""),
+                  [ledger, *params, *([limit] if limit is not None else [])])
     now = utc_now()
+    steps_of = _answer_steps(tx, ledger, [row["seq"] for row in rows])
     items = []
     for row in rows:
-        steps = _steps(tx, ledger, "question", row["seq"])
+        steps = steps_of.get(str(row["seq"]), [])
         waiting = (round((now - parse_time(row["asked_at"])).total_seconds() / 3600, 2)
                    if row["status"] == "open" else None)
         items.append({
@@ -221,21 +243,32 @@ def _questions(tx: Tx, ledger: str, where: str, params: list[Any]) -> list[dict[
     return items
 
 
-def questions(view: FinanceView, ledger: str, status: str | None = None) -> dict[str, Any]:
-    """Residents' questions (质询), oldest first, with their answers and how long each
-    took (hours from asked to first answer and to closing; ``hours_waiting`` for open
-    ones, up to now). Contact details are never in the views."""
+def questions(view: FinanceView, ledger: str, status: str | None = None,
+              cursor: int | None = None, limit: int = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+    """Residents' questions (质询), oldest first, a page of at most ``limit`` after
+    ``cursor`` (``next_cursor`` continues; None on the last page): anyone may ask, so
+    the list is never answered whole. Each with its answers and how long it took (hours
+    from asked to first answer and to closing; ``hours_waiting`` for open ones, up to
+    now). ``counts`` and ``mean_hours_to_answer`` are over every question of the status
+    asked for, not only this page. Contact details are never in the views."""
     if status is not None and status not in QUESTION_STATUSES:
         raise FormatError("status must be open, answered or closed", field="status")
+    limit, cursor = check_limit(limit), check_cursor(cursor)
     where, params = (" AND status = ?", [status]) if status else ("", [])
+    window, window_params = (" AND seq > ?", [cursor]) if cursor is not None else ("", [])
     with view.reading() as tx:
         info = require_ledger(tx, ledger)
-        items = _questions(tx, ledger, where, params)
+        rows = _questions(tx, ledger, where + window, [*params, *window_params], limit + 1)
         counts = {row["status"]: row["n"] for row in tx.all(
             "SELECT status, COUNT(*) AS n FROM view_questions WHERE ledger = ? GROUP BY status",
             (ledger,))}
-    answered = [q["hours_to_answer"] for q in items if q["hours_to_answer"] is not None]
+        # Answering takes a committee key: these rows grow with its work, not with askers.
+        answered = [_hours(row["asked_at"], row["answered_at"]) for row in tx.all(
+            "SELECT asked_at, answered_at FROM view_questions WHERE ledger = ? AND "
+            f"answered_at IS NOT NULL{where}", [ledger, *params])]
+    items, next_cursor = page(rows, limit)
     return {"ledger": ledger, "size": info["size"], "status": status, "items": items,
+            "next_cursor": next_cursor,
             "counts": {s: counts.get(s, 0) for s in ("open", "answered", "closed")},
             "mean_hours_to_answer": round(sum(answered) / len(answered), 2) if answered
             else None}

@@ -33,13 +33,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import signed_in
-from api.deps import SEQ_MAX, Intake, LedgerApp, View, existing_ledger, json_body
+from api.deps import (SEQ_MAX, Cursor, Intake, LedgerApp, Limit, View, existing_ledger,
+                      json_body)
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
 from ledger.domain import fields
 from ledger.errors import FormatError
 from ledger.format.statements import SLUG_RE
 from ledger.log.intake import QuestionIntake
 from projections import governance
+from projections.paging import PAGE_SIZE_DEFAULT
 
 QUESTIONS_PER_HOUR_DEFAULT = 6
 question_body_bytes_max = 16 * 1024
@@ -99,10 +101,11 @@ def list_disclosures(ledger: GovLedger, view: View) -> dict[str, Any]:
 
 
 @residents.get("/questions")
-def list_questions(ledger: GovLedger, view: View,
-                   status: QuestionStatus = None) -> dict[str, Any]:
-    """Residents' questions with their answers and how long each took (hours)."""
-    return governance.questions(view, ledger, status)
+def list_questions(ledger: GovLedger, view: View, status: QuestionStatus = None,
+                   cursor: Cursor = None, limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+    """Residents' questions, oldest first, a page at a time (``next_cursor``), with
+    their answers and how long each took (hours)."""
+    return governance.questions(view, ledger, status, cursor, limit)
 
 
 @residents.get("/questions/{seq}")

@@ -38,6 +38,7 @@ form_body_bytes_max = 4 * question_body_bytes_max
 form_fields_max = 8
 view_wait_seconds = 2.0  # how long an accepted question waits to show on the list
 view_wait_step_seconds = 0.05
+question_page_items = 50  # questions per page of the residents' list
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -120,13 +121,24 @@ def prefilled(request: Request) -> dict[str, str]:
 def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
                    form: dict[str, str], refused: LedgerError | None = None,
                    status_code: int = 200) -> HTMLResponse:
-    found = governance.questions(view, info["ledger"])
     try:  # after a redirect: the question just asked, to point out (or say it is coming)
         asked = None if refused else _number(request.query_params.get("asked"), "asked", 0,
                                              SEQ_MAX)
     except FormatError:
         asked = None
+    try:  # a page at a time: anyone may ask, so the list is never shown whole
+        cursor = _number(request.query_params.get("cursor"), "cursor", 0, SEQ_MAX)
+    except FormatError:
+        cursor = None
+    if cursor is None and asked:  # after asking: the page that starts at the new question
+        cursor = asked - 1
+    found = governance.questions(view, info["ledger"], cursor=cursor,
+                                 limit=question_page_items)
+    next_url = (None if found["next_cursor"] is None else
+                "?" + urlencode({"cursor": found["next_cursor"]}))
+    first_url = "?" if cursor is not None else None
     return render(request, "questions.html", status_code, info=info, found=found, form=form,
+                  next_url=next_url, first_url=first_url,
                   refused=refused, asked=asked, journal=journal_refs(view, info["ledger"]),
                   kinds=sorted(ABOUT_KINDS), text_bytes_max=policy.question_text_bytes_max)
 

@@ -155,6 +155,10 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        "--forwarded-allow-ips", metavar="ADDRESSES", envvar="SUNLEDGER_FORWARDED_ALLOW_IPS",
+        help="Proxies whose X-Forwarded-For names the client (comma-separated addresses "
+             "or networks, e.g. 127.0.0.1). Default: none; the peer is the client.")] = "",
 ) -> None:
     """Run the HTTP API and resident pages (uvicorn) on this machine's store."""
     from api.app import serve as run_server
@@ -162,4 +166,4 @@ def serve(
     cli = cli_of(ctx)
     err().print(f"serving {escape(cli.settings.describe())} on http://{host}:{port}/ "
                 "(Ctrl+C stops)")
-    run_server(cli.settings, host=host, port=port)
+    run_server(cli.settings, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)

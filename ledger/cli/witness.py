@@ -49,6 +49,34 @@ def new_key(
     out().print(signer.verifier().vkey, soft_wrap=True, markup=False)
 
 
+@witness_app.command("accept")
+def accept(
+    ctx: typer.Context,
+    vkey: Annotated[str, typer.Argument(
+        metavar="VKEY_OR_FILE", help="The witness's verifier key (what `witness new-key` "
+        "printed), or a file holding it.")],
+) -> None:
+    """On the log's server: list a witness whose cosignatures the log accepts
+    (DATA_DIR/witnesses; the server reads it when it starts)."""
+    from ledger.log.cosignatures import load_witness_keys, witnesses_file, witnesses_of
+
+    cli = cli_of(ctx)
+    key = _read(vkey)
+    witness = witnesses_of(cli.settings, [key])[0]  # refuses a malformed or non-witness key
+    listed = load_witness_keys(cli.settings) or []
+    path = witnesses_file(cli.settings)
+    if key in listed:
+        out().print(f"{escape(witness.name)} is already listed in {escape(str(path))}")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    held = path.read_text(encoding="utf-8") if path.exists() else ""
+    ends_open = bool(held) and not held.endswith("\n")
+    with path.open("a", encoding="utf-8") as listing:
+        listing.write(("\n" if ends_open else "") + key + "\n")
+    out().print(f"{escape(witness.name)} may now cosign; listed in {escape(str(path))} "
+                "(restart the server to apply)")
+
+
 def _read(value: str) -> str:
     path = Path(value).expanduser()
     return path.read_text(encoding="utf-8").strip() if path.is_file() else value.strip()

@@ -106,8 +106,16 @@ class LedgerApplication(Application):
     def ledgers(self) -> list[str]:
         return self.reader.ledger_slugs()
 
+    def exists(self, slug: str) -> bool:
+        """Whether ``slug`` has a log: from memory, else one indexed lookup. Nothing is
+        kept for a slug that does not exist (made-up slugs must cost no memory)."""
+        known = self._states.get(slug)
+        return (known is not None and known.size > 0) or self.reader.size(slug) > 0
+
     def state(self, slug: str) -> LedgerState:
         """The ledger's state, caught up with everything stored."""
+        if not self.exists(slug):
+            raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
         with self._lock(slug):
             state = self._state(slug)
             self._catch_up(state)
@@ -170,6 +178,12 @@ class LedgerApplication(Application):
         slug = batch[0].statement.ledger
         if any(item.statement.ledger != slug for item in batch):
             raise WrongLedger("every statement of a batch must be for the same ledger")
+        if not any(item.statement.type == "ledger.opened" for item in batch) \
+                and not self.exists(slug):
+            # Nothing of this batch can be stored: decide it on a throwaway state (the
+            # same refusals as ever) and keep no lock or state for the made-up slug.
+            fork = LedgerState(slug).fork()
+            return self._decide_batch(fork, batch, all_or_nothing), None
         # This process's threads take turns on the thread lock; processes on the
         # write lock, inside which the state first catches up with the store's head.
         with self._lock(slug), self._write_locks.hold(slug):

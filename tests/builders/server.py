@@ -12,6 +12,8 @@ from typing import Iterator
 import uvicorn
 from fastapi import FastAPI
 
+from api.app import server_config
+
 from ledger.keystore.log_keys import log_key_path
 from ledger.settings import Settings
 from tests.builders.community import Community
@@ -26,13 +28,15 @@ def keep_log_key(settings: Settings, town: Community) -> None:
 
 
 @contextmanager
-def running(api: FastAPI) -> Iterator[str]:
-    """Serve ``api`` with uvicorn on 127.0.0.1 and a free port; yield its base URL."""
+def running(api: FastAPI, forwarded_allow_ips: str = "") -> Iterator[str]:
+    """Serve ``api`` with uvicorn on 127.0.0.1 and a free port, configured as
+    ``sunledger serve`` configures it; yield its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(api, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(server_config(api, port=port, log_level="warning",
+                                          forwarded_allow_ips=forwarded_allow_ips))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -225,17 +225,32 @@ def test_a_cosignature_over_another_body_is_refused(app, town):
     assert log.latest(town.slug).count("\u2014 ") == 1
 
 
-def test_an_open_log_needs_the_witness_key_sent_with_the_line(app, town):
+def test_without_a_listing_no_witness_is_accepted_even_with_its_key_sent(app, town):
+    """Throwaway witness keys cannot fill a checkpoint's slots before the real witness."""
     witness = new_witness_signer("witness.example/a")
-    log = CheckpointLog(app, witnesses=None)
-    assert log.witnesses is None  # no <data_dir>/witnesses file
+    log = CheckpointLog(app)
+    assert log.witnesses == []  # no <data_dir>/witnesses file: nobody is listed
     body = opened(log.issue(town.slug), town).body()
     line = str(cosign(body, witness, 5)).rstrip("\n")
-    impostor = new_witness_signer("witness.example/a").verifier().vkey
-    with pytest.raises(SignatureError):
-        log.add_cosignature(town.slug, 14, line, impostor)
-    note = log.add_cosignature(town.slug, 14, line, witness.verifier().vkey)
-    assert open_note(note, [witness.verifier()])[1] == ["witness.example/a"]
+    with pytest.raises(UnknownKey, match="DATA_DIR/witnesses"):
+        log.add_cosignature(town.slug, 14, line, witness.verifier().vkey)
+    assert log.latest(town.slug).count("\u2014 ") == 1
+
+
+def test_throwaway_witnesses_cannot_crowd_out_a_listed_one(app, town):
+    listed = new_witness_signer("witness.example/real")
+    log = CheckpointLog(app, witnesses=[listed.verifier().vkey])
+    body = opened(log.issue(town.slug), town).body()
+    for n in range(40):
+        stranger = new_witness_signer(f"w{n}.example/throwaway")
+        with pytest.raises(UnknownKey):
+            log.add_cosignature(town.slug, 14, str(cosign(body, stranger, 5)).rstrip("\n"),
+                                stranger.verifier().vkey)
+    note = log.add_cosignature(town.slug, 14, str(cosign(body, listed, 5)).rstrip("\n"))
+    assert open_note(note, [listed.verifier()])[1] == ["witness.example/real"]
+    # One line per witness per checkpoint: a later line from it leaves the note as it was.
+    assert log.add_cosignature(town.slug, 14, str(cosign(body, listed, 6)).rstrip("\n")) == note
+    assert note.count("\u2014 ") == 2
 
 
 @pytest.mark.own_database

@@ -1,5 +1,6 @@
 """Sign-in tokens: signed by the caller's own registered key, one request each."""
 
+import secrets
 import time
 
 import pytest
@@ -70,3 +71,32 @@ def test_a_token_signed_by_another_key_under_a_registered_kid_is_refused(communi
                        headers={"kid": community.agent.key_id})
     with pytest.raises(TokenError):
         TokenChecker().check(token, state)
+
+
+def signed_by(signer, **changes) -> str:
+    """A token validly signed by ``signer``'s key, with some claims changed."""
+    import jwt
+    now = int(time.time())
+    claims = {"iss": signer.key_id, "sub": signer.key_id, "aud": f"sunledger:{signer.ledger}",
+              "iat": now, "exp": now + 60, "jti": secrets.token_urlsafe(16), **changes}
+    return jwt.encode(claims, signer.key._private, algorithm="EdDSA",
+                      headers={"kid": signer.key_id})
+
+
+@pytest.mark.parametrize("changes", [
+    {"aud": ["sunledger:{slug}"]},
+    {"aud": ["sunledger:{slug}", "sunledger:other-ledger"]},
+    {"iat": "123"},
+    {"exp": "99999999999"},
+    {"iat": 1.5},
+    {"iat": True},
+    {"jti": 12345},
+], ids=["list-audience", "two-ledgers", "iat-string", "exp-string", "iat-float", "iat-bool",
+        "jti-number"])
+def test_a_validly_signed_token_with_a_claim_of_the_wrong_shape_is_refused(community, changes):
+    filled = {name: [a.format(slug=community.slug) for a in value] if isinstance(value, list)
+              else value for name, value in changes.items()}
+    state, checker = community.app.state(community.slug), TokenChecker()
+    with pytest.raises(TokenError):
+        checker.check(signed_by(community.agent, **filled), state)
+    assert checker.check(signed_by(community.agent), state).key_id == community.agent.key_id

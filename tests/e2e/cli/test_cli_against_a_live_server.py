@@ -19,12 +19,18 @@ def test_a_live_server_verifies_from_its_url_and_a_witness_cosigns_its_checkpoin
         log_vkey = application.state(town).log_key
     finally:
         application.close()
-    cli.ok("witness", "new-key", "witness.example/street-office")
+    made = cli.ok("witness", "new-key", "witness.example/street-office")
+    witness_vkey = made.stdout.split()[-1]
     witness_key = cli.settings.data_dir / "witness" / "witness.example_street-office.skey"
     assert stat.S_IMODE(witness_key.stat().st_mode) == 0o600
     kept = witness_key.read_bytes()
     assert "never overwritten" in cli.fails("witness", "new-key", "witness.example/street-office")
     assert witness_key.read_bytes() == kept
+
+    assert "may now cosign" in cli.ok("witness", "accept", witness_vkey).stdout
+    assert "already listed" in cli.ok("witness", "accept", witness_vkey).stdout
+    assert "malformed" in cli.fails("witness", "accept", "not-a-key")
+    assert (cli.settings.data_dir / "witnesses").read_text().splitlines() == [witness_vkey]
 
     with running(create_app(cli.settings)) as url:
         verified = cli.ok("verify", "--url", url, "--ledger", town, "--log-key", log_vkey)

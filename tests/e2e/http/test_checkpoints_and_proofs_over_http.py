@@ -129,24 +129,34 @@ def test_health_answers_ok_and_an_unknown_path_is_a_problem(http):
 
 
 def test_a_witness_cosignature_is_posted_checked_and_served_with_the_checkpoint(
-        http, town, checkpoints):
+        settings, app, town):
+    import httpx
+
+    from api.app import ApiOptions, create_app
     from ledger.format.notes import SignatureLine, cosign, parse_signature_line, split_note
     from ledger.witness.cosigner import new_witness_signer
+    from tests.builders.server import running
 
     witness = new_witness_signer("witness.example/jiedao")
-    body = split_note(checkpoints.issue(town.slug))[0]
+    stranger = new_witness_signer("witness.example/self-declared")
+    api = create_app(settings, application=app, witnesses=[witness.verifier().vkey],
+                     options=ApiOptions(public_rate_per_minute=0))
+    body = split_note(api.state.checkpoints.issue(town.slug))[0]
     line = str(cosign(body, witness, 1_700_000_000)).rstrip("\n")
     url = f"/v1/ledgers/{town.slug}/checkpoint/cosignatures"
     name, key_hash, sig = parse_signature_line(line)
     forged = str(SignatureLine(name, key_hash, sig[:-1] + bytes([sig[-1] ^ 1]))).rstrip("\n")
-    assert_problem(http.post(url, json={"size": 14, "cosignature": forged,
-                                        "witness_key": witness.verifier().vkey}), 422,
-                   "bad-signature")
-    assert_problem(http.post(url, json={"size": 14}), 422, "malformed")
-    assert_problem(http.post(url, json={"size": 99, "cosignature": line,
-                                        "witness_key": witness.verifier().vkey}), 404,
-                   "not-found")
-    accepted = http.post(url, json={"size": 14, "cosignature": line,
-                                    "witness_key": witness.verifier().vkey})
-    assert accepted.status_code == 200 and accepted.text.endswith(line + "\n")
-    assert http.get(f"/v1/ledgers/{town.slug}/checkpoint").text == accepted.text
+    with running(api) as base, httpx.Client(base_url=base, timeout=30) as http:
+        unsigned = http.get(f"/v1/ledgers/{town.slug}/checkpoint").text
+        assert_problem(http.post(url, json={"size": 14, "cosignature": forged}), 422,
+                       "bad-signature")
+        assert_problem(http.post(url, json={"size": 14}), 422, "malformed")
+        assert_problem(http.post(url, json={"size": 99, "cosignature": line}), 404, "not-found")
+        self_declared = {"size": 14, "cosignature": str(cosign(body, stranger, 5)).rstrip("\n"),
+                         "witness_key": stranger.verifier().vkey}
+        assert_problem(http.post(url, json=self_declared), 403, "unknown-key")
+        assert http.get(f"/v1/ledgers/{town.slug}/checkpoint").text == unsigned
+        accepted = http.post(url, json={"size": 14, "cosignature": line,
+                                        "witness_key": witness.verifier().vkey})
+        assert accepted.status_code == 200 and accepted.text.endswith(line + "\n")
+        assert http.get(f"/v1/ledgers/{town.slug}/checkpoint").text == accepted.text

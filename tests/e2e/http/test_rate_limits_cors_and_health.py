@@ -120,3 +120,34 @@ def test_with_projections_in_process_new_entries_reach_the_read_models_alone(set
             time.sleep(0.05)
         body = client.get(f"/v1/ledgers/{town.slug}/transactions/{seq}").json()
         assert body["amount"] == 4_321
+
+
+def test_x_forwarded_for_from_an_untrusted_peer_does_not_reset_the_rate(limited):
+    """By default no proxy is trusted (uvicorn's own default trusts 127.0.0.1)."""
+    base, slug = limited
+    with httpx.Client(base_url=base) as client:
+        answers = [client.get(f"/v1/ledgers/{slug}", headers={"X-Forwarded-For": f"10.0.0.{i}"})
+                   for i in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_rate_keys_on_the_forwarded_client(settings, app, projected):
+    api = create_app(settings, application=app, options=ApiOptions(public_rate_per_minute=2))
+    slug = projected.community.slug
+    with running(api, forwarded_allow_ips="127.0.0.1") as base, \
+            httpx.Client(base_url=base) as proxy:
+        first = [proxy.get(f"/v1/ledgers/{slug}", headers={"X-Forwarded-For": "203.0.113.7"})
+                 for _ in range(3)]
+        second = proxy.get(f"/v1/ledgers/{slug}", headers={"X-Forwarded-For": "203.0.113.8"})
+    assert [a.status_code for a in first] == [200, 200, 429]
+    assert "203.0.113.7" in first[2].json()["detail"]
+    assert second.status_code == 200
+
+
+def test_the_audit_views_share_the_rate_limit_even_with_made_up_tokens(limited):
+    base, slug = limited
+    with httpx.Client(base_url=base) as client:
+        answers = [client.get(f"/v1/ledgers/{slug}/audit/journal",
+                              headers={"Authorization": "Bearer made.up.token"})
+                   for _ in range(4)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]

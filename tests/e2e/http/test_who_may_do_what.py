@@ -175,3 +175,21 @@ def test_malformed_authorization_is_refused_as_401(http, projected, header):
                         headers={"Authorization": header})
     assert response.status_code == 401, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("changes", [
+    {"iat": "123"}, {"aud": ["sunledger:{slug}", "sunledger:another-town"]},
+], ids=["iat-string", "two-ledgers"])
+def test_a_validly_signed_token_with_claims_of_the_wrong_shape_is_401_never_500(
+        http, projected, changes):
+    town = projected.community
+    now = int(time.time())
+    claims = {"iss": town.agent.key_id, "sub": town.agent.key_id, "iat": now, "exp": now + 60,
+              "aud": f"sunledger:{town.slug}", "jti": f"shape-{now}"}
+    claims.update({name: [a.format(slug=town.slug) for a in value]
+                   if isinstance(value, list) else value for name, value in changes.items()})
+    token = jwt.encode(claims, town.agent.key._private, algorithm="EdDSA",
+                       headers={"kid": town.agent.key_id})
+    response = http.get(audit_url(town.slug, "journal"),
+                        headers={"Authorization": f"Bearer {token}"})
+    assert_problem(response, 401, "bad-token")

@@ -112,3 +112,72 @@ def test_asking_too_often_from_one_client_is_refused_with_429_and_retry_after(
     assert_problem(response, 429, "rate-limited")
     assert int(response.headers["retry-after"]) > 0
     assert steps.log()[0] == size
+
+
+def test_the_question_list_comes_a_page_at_a_time_in_a_fixed_number_of_queries(
+        steps, town, intake, api, monkeypatch):
+    """Anyone may ask, so the list is paged (cursor and limit as the other lists), and a
+    page costs the same few queries however many questions it holds."""
+    from projections.view import Tx
+
+    about = {"kind": "entry", "ref": 1}
+    asked = [ask(steps, about, f"问题 {i} " + "长" * 600).json()["seq"] for i in range(7)]
+    steps.ok(town.committee.answer(asked[1], "已答复。"))
+    pages, cursor = [], None
+    while True:
+        page = steps.get("/questions", limit=3, **({"cursor": cursor} if cursor else {}))
+        pages.append([q["seq"] for q in page["items"]])
+        assert page["counts"] == {"open": 6, "answered": 1, "closed": 0}  # all, not the page
+        assert page["mean_hours_to_answer"] is not None
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == [asked[0:3], asked[3:6], asked[6:7]]
+    assert steps.get("/questions", limit=3)["items"][1]["answers"][0]["text"] == "已答复。"
+
+    queries: list[str] = []
+    real_all = Tx.all
+    monkeypatch.setattr(Tx, "all", lambda tx, sql, params=(): (queries.append(sql),
+                                                              real_all(tx, sql, params))[1])
+    for limit in (1, 7):
+        queries.clear()
+        assert len(steps.get("/questions", limit=limit)["items"]) == limit
+        assert len(queries) == 5, queries  # ledger, page, its answers, counts, answer times
+    for bad in ({"limit": 0}, {"limit": 1001}, {"cursor": -1}):
+        assert_problem(steps.http.get(f"{steps.base}/questions", params=bad), 422,
+                       "invalid-request")
+
+
+def test_the_residents_question_page_shows_one_page_and_links_to_the_next(
+        steps, town, intake, monkeypatch):
+    import re
+
+    from api.routers import web_governance
+
+    monkeypatch.setattr(web_governance, "question_page_items", 2)
+    about = {"kind": "entry", "ref": 1}
+    asked = [ask(steps, about, f"第{i}个问题").json()["seq"] for i in range(3)]
+    steps.get("/questions")  # the projection has caught up
+    first = steps.http.get(f"/ledgers/{town.slug}/questions").text
+    shown = [int(seq) for seq in re.findall(r'data-seq="(\d+)"', first)]
+    assert shown == asked[:2]
+    [next_link] = re.findall(r'href="([^"]+)" rel="next"', first)
+    second = steps.http.get(f"/ledgers/{town.slug}/questions{next_link}").text
+    assert [int(s) for s in re.findall(r'data-seq="(\d+)"', second)] == asked[2:]
+    assert 'rel="next"' not in second and 'rel="first"' in second
+    # After asking, the page starts at the question just asked.
+    landed = steps.http.get(f"/ledgers/{town.slug}/questions", params={"asked": asked[2]}).text
+    assert [int(s) for s in re.findall(r'data-seq="(\d+)"', landed)] == asked[2:]
+
+
+def test_a_trade_shows_its_first_questions_and_how_many_there_are(steps, town, intake):
+    from projections.governance import TRADE_QUESTIONS_SHOWN
+
+    trade = town.noticed_lease()
+    asked = [ask(steps, {"kind": "trade", "ref": trade}, f"问题 {i}").json()["seq"]
+             for i in range(TRADE_QUESTIONS_SHOWN + 2)]
+    shown = steps.get(f"/trades/{trade}")
+    assert [q["seq"] for q in shown["questions"]] == asked[:TRADE_QUESTIONS_SHOWN]
+    assert shown["questions_total"] == len(asked)
+    page = steps.http.get(f"/ledgers/{town.slug}/trades/{trade}").text
+    assert 'id="more-questions"' in page and f"共 {len(asked)} 个提问" in page
