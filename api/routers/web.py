@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.labels import label
 from api.limits import public_rate
+from ledger.domain import fields
 from ledger.log.checkpointing import CheckpointLog
 from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
@@ -53,6 +54,9 @@ def yuan(minor: int | None, currency: str = "CNY") -> str:
 
 
 TEMPLATES.env.filters["yuan"] = yuan
+# Every {{ value }} a page shows: unprintable characters (a memo's U+202E or ESC,
+# from a log signed before the text rule) become visible escapes, then HTML escaping.
+TEMPLATES.env.finalize = lambda value: fields.shown(value) if isinstance(value, str) else value
 TEMPLATES.env.globals["label"] = label
 
 
