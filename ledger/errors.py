@@ -32,6 +32,28 @@ class FormatError(LedgerError):
     status = 422
 
 
+class UnsafeText(FormatError):
+    """A text field holds a character that could hide or fake what a reader sees:
+    NUL and other control characters, bidirectional overrides, non-characters."""
+
+    code = "unsafe-text"
+
+
+class BusinessDateOutOfRange(FormatError):
+    """A business date after the signing day (plus the policy's allowance), or
+    before the ledger's opening year minus the bound for opening balances."""
+
+    code = "date-out-of-range"
+
+
+class StatementFailed(LedgerError):
+    """Deciding this one statement hit a bug (not the input's fault as far as the
+    server can tell). Only this statement fails: the others of its batch go on."""
+
+    code = "statement-failed"
+    status = 500
+
+
 class SignatureError(LedgerError):
     code = "bad-signature"
     status = 422

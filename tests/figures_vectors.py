@@ -35,7 +35,8 @@ SLUG = "xinzhu"
 ORIGIN = f"sunledger.example/{SLUG}"
 SEEDS = {"admin": b"\x11" * 32, "agent": b"\x22" * 32, "cashier": b"\x33" * 32,
          "committee": b"\x44" * 32, "log": b"\x55" * 32}
-START = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+# After the last business date below: a date may not lie after its signing day.
+START = datetime(2026, 3, 9, 8, 0, tzinfo=timezone.utc)
 SHOP = {"kind": "organisation", "name": "阳光文体用品店"}
 OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"}
 ACCOUNTS = [("1001", "库存现金", "Cash", "asset", "cash"),

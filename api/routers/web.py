@@ -22,10 +22,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.labels import label
 from api.limits import public_rate
+from ledger.domain import fields
 from ledger.log.checkpointing import CheckpointLog
 from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
@@ -53,6 +55,16 @@ def yuan(minor: int | None, currency: str = "CNY") -> str:
 
 
 TEMPLATES.env.filters["yuan"] = yuan
+# Every {{ value }} a page shows: unprintable characters (a memo's U+202E or ESC,
+# from a log signed before the text rule) become visible escapes, then HTML escaping.
+def _shown(value: object) -> object:
+    if not isinstance(value, str) or not fields.UNSAFE_IN_PROSE_RE.search(value):
+        return value
+    # Markup (a macro's HTML) stays Markup: the escapes are plain printable text.
+    return Markup(fields.shown(value)) if isinstance(value, Markup) else fields.shown(value)
+
+
+TEMPLATES.env.finalize = _shown
 TEMPLATES.env.globals["label"] = label
 
 

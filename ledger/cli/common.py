@@ -15,9 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
+from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
+from ledger.domain import fields
 from ledger.format import money
 
 from ledger.keystore import keyring
@@ -41,10 +43,28 @@ def err() -> Console:
     return _console(stderr=True)
 
 
+class ShownConsole(Console):
+    """A console that writes every unprintable character of what it shows as a visible
+    escape (\\x1b, \\u202e): a second line of defence behind the text rule, for logs
+    signed before it (a memo's ESC[31m must not reach the auditor's terminal).
+    Rich's own styling is added after rendering, so it is left alone."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        # Before layout, so a table sizes its columns for the escapes it will show.
+        return super().render_str(fields.shown(text), **kwargs)
+
+    def render(self, renderable, options=None):  # type: ignore[override]
+        for segment in super().render(renderable, options):
+            if segment.control or not fields.UNSAFE_IN_PROSE_RE.search(segment.text):
+                yield segment
+            else:
+                yield Segment(fields.shown(segment.text), segment.style)
+
+
 def _console(stderr: bool) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     wide = None if (stream.isatty() or os.environ.get("COLUMNS")) else WIDE_OUTPUT_COLUMNS
-    return Console(stderr=stderr, width=wide, highlight=False, emoji=False)
+    return ShownConsole(stderr=stderr, width=wide, highlight=False, emoji=False)
 
 
 def one_line(message: str) -> str:

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ledger.cli.common import cli_of, out, progress_bar
-from ledger.demo.year import YEAR
+from ledger.demo.year import SEED
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +21,7 @@ def demo(
     entries: Annotated[int, typer.Option(
         "--entries", help="How many entries the year has in all.")] = 3000,
     seed: Annotated[int, typer.Option(
-        "--seed", help="The same seed plans the same year.")] = YEAR,
+        "--seed", help="The same seed plans the same year.")] = SEED,
     fresh_ledger: Annotated[Optional[str], typer.Option(
         "--fresh-ledger", metavar="NAME",
         help="Build the demo as a new ledger NAME (when LEDGER already exists).")] = None,
@@ -30,7 +30,7 @@ def demo(
         help="If the ledger already exists, leave it as it is and succeed (for scripts "
              "that build the demo once and serve it every time).")] = False,
 ) -> None:
-    """Build the demo community 新竹社区 with a year (2026) of its books.
+    """Build the demo community 新竹社区 with this year of its books (up to the build day).
 
     Keys for every role, funds, accounts and budgets; then grants, rents, spending,
     renovation, subsidies, transfers, reversals and the cashier's confirmations.

@@ -1,4 +1,4 @@
-"""The demo community: 新竹社区 and a year (2026) of its books, on a real store.
+"""The demo community: 新竹社区 and this year of its books (to the build day), on a real store.
 
 Keys for every role are made (or reused) under ``DATA_DIR/keys/<ledger>/``,
 the server's log key under ``DATA_DIR/log-keys/``; then the ledger is opened,
@@ -20,11 +20,12 @@ from ledger.keystore import keyring
 from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.client import Signer
-from ledger.demo.year import YEAR, Spec, plan_year
+from ledger.demo.year import SEED, Spec, plan_year
 from ledger.demo.governance import GOVERNANCE_COUNT, DemoClock, recorded_on, run_governance
 from ledger.errors import Conflict, FormatError, LedgerExists
 from ledger.settings import Settings
-from ledger.format.statements import SLUG_RE
+from ledger.domain.dates import local_day
+from ledger.format.statements import SLUG_RE, format_time
 
 NAME = "新竹社区"
 ROLES = ["admin", "agent", "cashier", "committee", "supervisor", "auditor"]
@@ -82,7 +83,7 @@ class DemoResult:
     log_vkey: str
 
 
-def setup_specs(keys: dict[str, Signer], scale: float) -> list[Spec]:
+def setup_specs(keys: dict[str, Signer], scale: float, year: int) -> list[Spec]:
     """Keys, funds, chart of accounts and the committee's budgets (after genesis)."""
     specs = [Spec("admin", "key.registered",
                   {"key": keys[role].key.public.b64, "roles": [role], "label": LABELS[role]})
@@ -97,8 +98,8 @@ def setup_specs(keys: dict[str, Signer], scale: float) -> list[Spec]:
         specs.append(Spec("agent", "account.opened", body))
     for fund, yuan in BUDGETS.items():
         specs.append(Spec("committee", "fund.budgeted", {
-            "fund": fund, "year": YEAR, "amount": int(yuan * scale) * 100,
-            "memo": f"{YEAR}年度预算 居民代表会议决议 budget adopted by residents' representatives"}))
+            "fund": fund, "year": year, "amount": int(yuan * scale) * 100,
+            "memo": f"{year}年度预算 居民代表会议决议 budget adopted by residents' representatives"}))
     return specs
 
 
@@ -123,7 +124,7 @@ def role_keys(settings: Settings, slug: str) -> dict[str, Signer]:
 
 
 def build_demo(app: LedgerApplication, slug: str = "xinzhu", *, entries: int = 3000,
-               seed: int = YEAR, batch: int = BATCH_STATEMENTS,
+               seed: int = SEED, batch: int = BATCH_STATEMENTS,
                progress: Progress | None = None) -> DemoResult:
     """Open ``slug`` as the demo community and record its year: ``entries`` entries in all."""
     check_new_ledger(app, slug, entries)
@@ -141,14 +142,16 @@ def _build(appender: Appender, slug: str, entries: int, seed: int, batch: int,
     origin = f"sunledger.example/{slug}"
     keys = role_keys(settings, slug)
     log_signer = keyring.load_or_create_log_key(settings, slug, origin)
-    year, scale = plan_year(seed, entries - SETUP_COUNT - GOVERNANCE_COUNT,
-                            first_seq=SETUP_COUNT)
     # Recorded and signed on a clock set in the past, so that the governance steps
     # after the year can let a trade's notice period pass (ledger/demo/governance.py).
+    # The year's dates end on the clock's first day: none lies after its signing day.
     clock = DemoClock()
+    last_day = local_day(format_time(clock()))
+    year, scale = plan_year(seed, entries - SETUP_COUNT - GOVERNANCE_COUNT,
+                            first_seq=SETUP_COUNT, last_day=last_day)
     genesis = keys["admin"].open_ledger(NAME, origin, log_signer.verifier().vkey, "CNY",
                                         label=LABELS["admin"], signed_at=clock())
-    specs = setup_specs(keys, scale) + year
+    specs = setup_specs(keys, scale, last_day.year) + year
     total = 1 + len(specs) + GOVERNANCE_COUNT
     with recorded_on(app, clock):
         first = appender.append_and_wait(genesis)

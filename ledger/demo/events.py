@@ -12,7 +12,7 @@ from typing import Callable
 
 from ledger.client import posting
 from ledger.demo.year import (ACTIVITIES, CONTRACTORS, DONORS, GRANTS, OFFICE, PROJECTS,
-                              SUBSIDIES, SUPPLIERS, TENANTS, YEAR, Spec, YearPlan)
+                              SUBSIDIES, SUPPLIERS, TENANTS, Spec, YearPlan)
 from ledger.domain.journal import mirrored
 
 COMMITTEE = {"kind": "organisation", "name": "新竹社区居委会 Residents' committee"}
@@ -146,7 +146,7 @@ def renovation_invoice(plan: YearPlan, day: date) -> bool:
                     f"{project} 工程进度款 progress invoice",
                     [plan.document("invoice"), plan.document("contract")])
     plan.owed["renovation"] += amount
-    due = min(day + timedelta(days=plan.rng.randint(7, 25)), date(YEAR, 12, 31))
+    due = min(day + timedelta(days=plan.rng.randint(7, 25)), plan.last_day)
     heapq.heappush(plan.payments_due, (due.isoformat(), seq, {
         "amount": amount, "contractor": contractor, "project": project}))
     return True

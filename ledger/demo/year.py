@@ -1,4 +1,10 @@
-"""A year of a community's books (2026), planned as unsigned statements.
+"""A year of a community's books, planned as unsigned statements.
+
+The year runs from 1 January to ``last_day``: the demo passes the day its
+clock starts (build day minus ``governance.SPAN``, in the ledger's time zone),
+so no business date lies after the day it is signed (ledger/domain/dates.py);
+built in December it is nearly the whole year, built in February it is its
+first weeks, with the same number of entries.
 
 The plan is a pure function of the seed and the number of entries wanted:
 grants arrive, tenants of public spaces pay rent, the agent records activity
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-YEAR = 2026
+SEED = 2026  # the default seed: the same seed plans the same year
 CONFIRM_SHARE = 0.92          # the cashier confirms most cash and bank entries
 ENTRIES_PER_EVENT = 1.95      # an event, its confirmation, sometimes a payment after it
 WORKING_DAYS = 52 * 5 + 52 * 2 * 0.35  # weekends are quieter
@@ -72,9 +78,11 @@ class Spec:
 
 
 class YearPlan:
-    def __init__(self, seed: int, count: int | None, first_seq: int, per_day: float) -> None:
+    def __init__(self, seed: int, count: int | None, first_seq: int, per_day: float,
+                 last_day: date) -> None:
         self.rng = random.Random(seed)
         self.seed, self.count, self.first_seq = seed, count, first_seq
+        self.year, self.last_day = last_day.year, last_day
         self.per_day = per_day  # random events on a working day (a third of it at weekends)
         self.scale = max(1.0, per_day / BASE_EVENTS_PER_DAY)  # income grows with spending
         self.specs: list[Spec] = []
@@ -123,7 +131,7 @@ class YearPlan:
         self.specs.append(spec)
         moves = self.move_money(lines)
         if moves and confirm and self.rng.random() < CONFIRM_SHARE:
-            later = min(day + timedelta(days=self.rng.randint(0, 4)), date(YEAR, 12, 31))
+            later = min(day + timedelta(days=self.rng.randint(0, 4)), self.last_day)
             bank = any(line["account"] == "1002" for line in lines)
             reference = f"ICBC{later:%Y%m%d}{seq:06d}" if bank else ""
             heapq.heappush(self.confirm_queue, (later.isoformat(), seq, reference))
@@ -156,16 +164,16 @@ class YearPlan:
     def plan(self) -> list[Spec]:
         from ledger.demo import events
 
-        day = date(YEAR, 1, 1)
+        day = date(self.year, 1, 1)
         events.opening(self, day)
-        while day.year == YEAR and not self.full:
+        while day <= self.last_day and not self.full:
             self.flush_confirmations(day)
             events.scheduled(self, day)
             rate = self.per_day * (0.35 if day.weekday() >= 5 else 1.0)
             for _ in range(int(rate) + (self.rng.random() < rate % 1)):
                 events.random_event(self, day)
             day += timedelta(days=1)
-        last = date(YEAR, 12, 31)
+        last = self.last_day
         self.flush_confirmations(last)
         while self.count and not self.full:  # top up to exactly the entries asked for
             events.random_event(self, last)
@@ -173,19 +181,22 @@ class YearPlan:
         return self.specs[:self.count]
 
 
-def plan_year(seed: int, count: int, first_seq: int) -> tuple[list[Spec], float]:
-    """``count`` statements for the year, and the factor income was scaled by.
+def plan_year(seed: int, count: int, first_seq: int, last_day: date
+              ) -> tuple[list[Spec], float]:
+    """``count`` statements from 1 January to ``last_day``, and the factor income
+    was scaled by.
 
     The rate of everyday events is tuned (a few cheap dry runs of the whole
-    year) so that the year ends near 31 December with exactly ``count``.
+    span) so that the span ends near ``last_day`` with exactly ``count``.
     """
-    scheduled = len(YearPlan(seed, None, first_seq, 0.0).plan())
-    per_day = max(0.0, (count - scheduled) / ENTRIES_PER_EVENT / WORKING_DAYS)
+    scheduled = len(YearPlan(seed, None, first_seq, 0.0, last_day).plan())
+    share = ((last_day - date(last_day.year, 1, 1)).days + 1) / 365
+    per_day = max(0.0, (count - scheduled) / ENTRIES_PER_EVENT / (WORKING_DAYS * share))
     for _ in range(CALIBRATION_RUNS):
-        produced = len(YearPlan(seed, None, first_seq, per_day).plan())
+        produced = len(YearPlan(seed, None, first_seq, per_day, last_day).plan())
         if per_day == 0 or produced <= scheduled or abs(produced - count) <= count // 100:
             break
         per_day *= (count - scheduled) / (produced - scheduled)
-    plan = YearPlan(seed, count, first_seq, per_day)
+    plan = YearPlan(seed, count, first_seq, per_day, last_day)
     return plan.plan(), plan.scale
 

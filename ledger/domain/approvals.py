@@ -30,16 +30,13 @@ from ledger.domain.state import LedgerState
 from ledger.format.statements import Entry
 
 POLICY_FIELDS = {"approval_threshold", "major_threshold", "notice_days_min"}
-POLICY_OPTIONAL = {"approvers", "split_window_days", "round_cash_limit", "resolution", "memo"}
+POLICY_OPTIONAL = {"approvers", "split_window_days", "round_cash_limit", "date_allowance_days",
+                   "resolution", "memo"}
 SEQ_MAX = 2**53 - 1
 
 
 def _role_list(value: Any, name: str, allowed: frozenset[str]) -> frozenset[str]:
-    if not isinstance(value, list) or not value or len(value) != len(set(value)):
-        raise FormatError(f"{name} must be a non-empty list of roles without repeats", field=name)
-    if not set(value) <= allowed:
-        raise FormatError(f"{name} may only name {', '.join(sorted(allowed))}", field=name)
-    return frozenset(value)
+    return fields.string_set(value, name, allowed)
 
 
 def parse_policy(body: dict[str, Any], seq: int) -> Policy:
@@ -51,7 +48,8 @@ def parse_policy(body: dict[str, Any], seq: int) -> Policy:
         approval_roles=frozenset(approvers.get("approval", ["committee"])),
         major_roles=frozenset(approvers.get("major", sorted(policy.major_roles_required))),
         split_window_days=body.get("split_window_days", policy.split_window_days_default),
-        round_cash_limit=body.get("round_cash_limit", policy.round_cash_limit_fen_default))
+        round_cash_limit=body.get("round_cash_limit", policy.round_cash_limit_fen_default),
+        date_allowance_days=body.get("date_allowance_days", policy.date_allowance_days_default))
 
 
 def _check_policy_shape(body: dict[str, Any]) -> None:
@@ -80,6 +78,9 @@ def _check_policy_shape(body: dict[str, Any]) -> None:
         fields.integer(body["split_window_days"], "split_window_days", minimum=1, maximum=366)
     if "round_cash_limit" in body:
         fields.amount(body["round_cash_limit"], "round_cash_limit", maximum=policy.amount_max_fen)
+    if "date_allowance_days" in body:
+        fields.integer(body["date_allowance_days"], "date_allowance_days", minimum=0,
+                       maximum=policy.date_allowance_days_max)
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
 
 
@@ -96,6 +97,8 @@ def loosened(old: Policy, new: Policy) -> list[str]:
         found.append("lets more roles approve")
     if not old.major_roles <= new.major_roles:
         found.append("drops a co-signing role")
+    if new.date_allowance_days > old.date_allowance_days:
+        found.append("allows business dates further ahead")
     return found
 
 

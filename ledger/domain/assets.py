@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.domain import policy
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.records import Asset
 from ledger.domain.effects import AssetRegistered, AssetStepped, Effects
 from ledger.domain.types import Context, statement_type
@@ -84,7 +84,7 @@ def decide_registered(ctx: Context) -> None:
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
     fields.integer(body["book_value"], "book_value", minimum=0, maximum=policy.amount_max_fen)
     if "acquired_on" in body:
-        fields.iso_date(body, "acquired_on")
+        dates.business_date(ctx, "acquired_on")
     documents(body)
     _book_account(ctx)
     if code in ctx.state.assets:
@@ -110,7 +110,7 @@ def step_asset(state: LedgerState, code: str, seq: int, **changes: Any) -> Asset
 def decide_valued(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"asset", "date", "value", "appraiser", "report_sha256"},
                        {"memo"})
-    fields.iso_date(ctx.body, "date")
+    dates.business_date(ctx, "date")
     fields.amount(ctx.body["value"], "value", maximum=policy.amount_max_fen)
     party(ctx.body, "appraiser")
     fields.sha256_hex(ctx.body["report_sha256"], "report_sha256")
@@ -131,8 +131,8 @@ def decide_assigned(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"asset", "to", "purpose", "date"}, {"until", "documents"})
     party(ctx.body, "to")
     fields.text(ctx.body, "purpose", bytes_max=policy.memo_bytes_max)
-    start = fields.iso_date(ctx.body, "date")
-    if "until" in ctx.body and fields.iso_date(ctx.body, "until") < start:
+    start = dates.business_date(ctx, "date")
+    if "until" in ctx.body and dates.planned_date(ctx, "until") < start:
         raise DomainError("until must not be before date")
     documents(ctx.body)
     asset_of(ctx, usable=True)
@@ -148,7 +148,7 @@ def apply_assigned(state: LedgerState, entry: Entry) -> Effects:
 @statement_type("asset.returned")
 def decide_returned(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"asset", "date"}, {"condition", "documents"})
-    fields.iso_date(ctx.body, "date")
+    dates.business_date(ctx, "date")
     fields.text(ctx.body, "condition", bytes_max=policy.memo_bytes_max, required=False)
     documents(ctx.body)
     asset = asset_of(ctx)
@@ -170,7 +170,7 @@ def apply_returned(state: LedgerState, entry: Entry) -> Effects:
 def decide_disposed(ctx: Context) -> None:
     """Scrapping or loss; a sale or transfer is a trade and disposes at completion."""
     fields.only_fields(ctx.body, {"asset", "date", "reason_kind", "reason"}, {"documents"})
-    fields.iso_date(ctx.body, "date")
+    dates.business_date(ctx, "date")
     fields.choice(ctx.body, "reason_kind", DISPOSAL_KINDS)
     fields.text(ctx.body, "reason", bytes_max=policy.memo_bytes_max)
     documents(ctx.body)

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ledger.domain import policy
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.records import Catalogue, Disclosure, Flow
 from ledger.domain.effects import CatalogueSet, Disclosed, Effects, TradeStepped
 from ledger.domain.types import Context, statement_type
@@ -159,7 +159,7 @@ def decide_published(ctx: Context) -> None:
     fields.only_fields(body, {"item", "published_on", "sheet_sha256"},
                        {"where", "period", "fund", "project", "totals", "subject"})
     item = fields.code(body, "item")
-    fields.iso_date(body, "published_on")
+    dates.business_date(ctx, "published_on")
     fields.sha256_hex(body["sheet_sha256"], "sheet_sha256")
     fields.text(body, "where", bytes_max=policy.label_bytes_max, required=False)
     catalogue = current_catalogue(ctx.state)

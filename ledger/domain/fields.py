@@ -7,9 +7,21 @@ from datetime import date
 from typing import Any
 
 from ledger.domain import policy
-from ledger.errors import FormatError
+from ledger.errors import FormatError, UnsafeText
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+# The one text rule (docs/statement-types.md, "Text"): characters a signed text
+# may not hold, because a reader would not see what was signed. C0 controls and
+# DEL, C1 controls, bidirectional embeddings/overrides/isolates (U+202E shows
+# "0021" as "1200"), and the Unicode non-characters. Prose may keep line feeds.
+_BIDI_AND_NONCHARACTERS = ("\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+                           + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                     for plane in range(17)))
+UNSAFE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_NONCHARACTERS}]")
+UNSAFE_IN_PROSE_RE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI_AND_NONCHARACTERS}]")
+# Prose (memos, reasons, questions, answers: fields as long as a memo or longer)
+# may run over several lines; names, labels and places are one line.
+PROSE_BYTES_MIN = policy.memo_bytes_max
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -35,7 +47,30 @@ def text(body: dict[str, Any], name: str, *, bytes_max: int, required: bool = Tr
         raise FormatError(f"{name} must not be empty", field=name)
     if len(value.encode("utf-8")) > bytes_max:
         raise FormatError(f"{name} is longer than {bytes_max} bytes", field=name, limit=bytes_max)
+    check_text(value, name, prose=bytes_max >= PROSE_BYTES_MIN)
     return value
+
+
+def check_text(value: str, name: str, *, prose: bool) -> None:
+    """Refuse characters a reader would not see as signed (UnsafeText, one code)."""
+    found = (UNSAFE_IN_PROSE_RE if prose else UNSAFE_RE).search(value)
+    if found:
+        raise UnsafeText(f"{name} holds the unprintable character U+{ord(found.group()):04X} "
+                         f"at position {found.start()}", field=name,
+                         character=f"U+{ord(found.group()):04X}")
+
+
+def shown(value: str, *, prose: bool = True) -> str:
+    """``value`` with every character the text rule refuses written as a visible
+    escape (\\u202e, \\x1b): for showing old or untrusted text on a terminal or page."""
+    pattern = UNSAFE_IN_PROSE_RE if prose else UNSAFE_RE
+    return pattern.sub(lambda found: _escape(found.group()), value)
+
+
+def _escape(character: str) -> str:
+    point = ord(character)
+    return f"\\x{point:02x}" if point < 0x100 else (
+        f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}")
 
 
 def code(body: dict[str, Any], name: str) -> str:
@@ -92,6 +127,17 @@ def documents(body: dict[str, Any], kinds: frozenset[str] | set[str]) -> None:
         sha256_hex(document["sha256"], f"documents[{i}].sha256")
 
 
+def string_set(value: Any, name: str, allowed: frozenset[str]) -> frozenset[str]:
+    """A non-empty JSON list of distinct strings, each one of ``allowed``."""
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(item, str) for item in value) or len(value) != len(set(value))):
+        raise FormatError(f"{name} must be a non-empty list of distinct strings", field=name)
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise FormatError(f"unknown {name} {unknown}; {name} are {sorted(allowed)}", field=name)
+    return frozenset(value)
+
+
 def boolean(body: dict[str, Any], name: str, default: bool) -> bool:
     value = body.get(name, default)
     if not isinstance(value, bool):
@@ -104,6 +150,6 @@ def choice(body: dict[str, Any], name: str, options: frozenset[str] | set[str], 
     value = body.get(name)
     if value is None and not required:
         return None
-    if value not in options:
+    if not isinstance(value, str) or value not in options:  # a list is unhashable: type first
         raise FormatError(f"{name} must be one of {', '.join(sorted(options))}", field=name)
     return value

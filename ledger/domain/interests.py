@@ -29,7 +29,8 @@ def decide_declared(ctx: Context) -> None:
         raise FormatError("member must be an object {name, key_id?}", field="member")
     fields.only_fields(member, {"name"}, {"key_id"})
     fields.text(member, "name", bytes_max=policy.name_bytes_max)
-    if "key_id" in member and member["key_id"] not in ctx.state.keys:
+    if "key_id" in member and (not isinstance(member["key_id"], str)
+                               or member["key_id"] not in ctx.state.keys):
         raise NotFound(f"key {member['key_id']} is not registered here", key_id=member["key_id"])
     party(ctx.body, "party")
     fields.choice(ctx.body, "relation", RELATIONS)

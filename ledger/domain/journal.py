@@ -19,7 +19,7 @@ from typing import Any
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
                                    MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type
@@ -88,7 +88,7 @@ def check_money_accounts(state: LedgerState, postings: list[Posting] | tuple[Pos
 
 def _common_fields(ctx: Context) -> None:
     body = ctx.body
-    fields.iso_date(body, "date")
+    dates.business_date(ctx, "date")
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False, allow_empty=True)
     fields.documents(body, DOCUMENT_KINDS)
 
@@ -219,7 +219,7 @@ def _original(ctx: Context, name: str) -> tuple[int, Entry]:
 @statement_type("entry.reversed")
 def decide_reversed(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"entry", "date", "reason", "postings"}, {"memo"})
-    fields.iso_date(ctx.body, "date")
+    dates.business_date(ctx, "date")
     fields.text(ctx.body, "reason", bytes_max=policy.memo_bytes_max)
     fields.text(ctx.body, "memo", bytes_max=policy.memo_bytes_max, required=False, allow_empty=True)
     seq, original = _original(ctx, "entry")
@@ -273,7 +273,7 @@ def apply_reversed(state: LedgerState, entry: Entry) -> Effects:
 @statement_type("entry.confirmed")
 def decide_confirmed(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"entry", "date"}, {"bank_reference", "memo"})
-    fields.iso_date(ctx.body, "date")
+    dates.business_date(ctx, "date")
     fields.text(ctx.body, "bank_reference", bytes_max=policy.label_bytes_max, required=False)
     fields.text(ctx.body, "memo", bytes_max=policy.memo_bytes_max, required=False, allow_empty=True)
     seq, _ = _original(ctx, "entry")

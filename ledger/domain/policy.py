@@ -76,6 +76,13 @@ amount_max_fen = 10**13  # 100 billion yuan: far above any community, far below 
 clock_skew_max_seconds = 300
 statement_bytes_max = 64 * 1024
 batch_statements_max = 1000
+
+# Dates (ledger/domain/dates.py): business days are counted in the ledger's time zone.
+ledger_time_zone = "Asia/Shanghai"
+date_allowance_days_default = 0   # how far past the signing day a business date may lie
+date_allowance_days_max = 31      # the most a policy.set may allow
+opening_balance_years = 10        # dates reach back to 1 January, opening year minus this
+plan_years_max = 30               # planned dates (a project's end) reach at most this far
 append_retries_max = 8
 
 # Governance limits and defaults (a ledger's policy.set overrides the defaults).

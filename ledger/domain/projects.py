@@ -5,7 +5,7 @@ per project, and auditors flag payments dated outside the project's period."""
 from __future__ import annotations
 
 from ledger.domain import policy
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.records import Project
 from ledger.domain.effects import Effects, ProjectRegistered
 from ledger.domain.types import Context, statement_type
@@ -22,7 +22,7 @@ def decide_project_registered(ctx: Context) -> None:
     fields.text(body, "name_zh", bytes_max=policy.name_bytes_max)
     fields.text(body, "name_en", bytes_max=policy.name_bytes_max)
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
-    starts, ends = fields.iso_date(body, "starts"), fields.iso_date(body, "ends")
+    starts, ends = dates.planned_date(ctx, "starts"), dates.planned_date(ctx, "ends")
     if fund not in ctx.state.funds:
         raise UnknownFund(f"fund {fund} does not exist", fund=fund)
     if ends < starts:

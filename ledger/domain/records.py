@@ -28,6 +28,7 @@ class Policy:
     major_roles: frozenset[str] = policy.major_roles_required
     split_window_days: int = policy.split_window_days_default
     round_cash_limit: int = policy.round_cash_limit_fen_default
+    date_allowance_days: int = policy.date_allowance_days_default
 
     def level(self, amount: int) -> str | None:
         """Which approval path a payment of ``amount`` fen takes."""

@@ -18,12 +18,7 @@ from ledger.format.statements import Entry
 
 
 def _roles(value: Any) -> frozenset[str]:
-    if not isinstance(value, list) or not value or len(value) != len(set(value)):
-        raise FormatError("roles must be a non-empty list without repeats")
-    unknown = [role for role in value if role not in policy.ROLES]
-    if unknown:
-        raise FormatError(f"unknown roles {unknown}; roles are {sorted(policy.ROLES)}")
-    roles = frozenset(value)
+    roles = fields.string_set(value, "roles", policy.ROLES)
     for pair in policy.INCOMPATIBLE_ROLES:
         if pair <= roles:
             raise DomainError(f"one key may not hold both {' and '.join(sorted(pair))} "
@@ -78,6 +73,7 @@ def decide_opened(ctx: Context) -> None:
 def apply_opened(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     state.name, state.origin, state.currency = body["name"], body["origin"], body["currency"]
+    state.opened_at = entry.recorded_at
     state.log_keys.append((0, body["log_key"]))
     keys = tuple(_register(state, item, entry.seq) for item in body["keys"])
     return (LedgerOpened(entry.seq, state.name, state.origin, state.currency, body["log_key"]),

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ledger.domain import policy
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.records import Disclosure, Resolution, current_policy
 from ledger.domain.effects import (Disclosed, Effects, ResolutionRecorded, ResolutionStepped,
                                    TradeStepped)
@@ -64,7 +64,7 @@ def decide_recorded(ctx: Context) -> None:
     body = ctx.body
     fields.only_fields(body, RECORDED_FIELDS)
     fields.text(body, "title", bytes_max=policy.name_bytes_max)
-    fields.iso_date(body, "meeting_date")
+    dates.business_date(ctx, "meeting_date")
     fields.sha256_hex(body["minutes_sha256"], "minutes_sha256")
     seats = fields.integer(body["representatives"], "representatives", minimum=1,
                            maximum=policy.representatives_max)
@@ -124,7 +124,7 @@ def apply_cosigned(state: LedgerState, entry: Entry) -> Effects:
 @statement_type("resolution.disclosed")
 def decide_disclosed(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"resolution", "published_on", "sheet_sha256"}, {"where"})
-    fields.iso_date(ctx.body, "published_on")
+    dates.business_date(ctx, "published_on")
     fields.sha256_hex(ctx.body["sheet_sha256"], "sheet_sha256")
     fields.text(ctx.body, "where", bytes_max=policy.label_bytes_max, required=False)
     resolution = resolution_of(ctx)

@@ -70,6 +70,7 @@ class LedgerState:
     size: int = 0
     head: str = ZERO_HASH
     last_recorded_at: str = ""
+    opened_at: str = ""  # recorded_at of ledger.opened: the opening year bounds dates
     name: str = ""
     origin: str = ""
     currency: str = ""

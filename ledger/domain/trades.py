@@ -25,7 +25,7 @@ from typing import Any
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import fields
+from ledger.domain import dates, fields
 from ledger.domain.assets import asset_of, documents, party, step_asset
 from ledger.domain.effects import BidReceived, Disclosed, Effects, TradeProposed, TradeStepped
 from ledger.domain.journal import SIDES
@@ -220,10 +220,10 @@ def apply_award_cosigned(state: LedgerState, entry: Entry) -> Effects:
 def decide_contract(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"trade", "contract_sha256", "signed_on"}, {"starts", "ends"})
     fields.sha256_hex(ctx.body["contract_sha256"], "contract_sha256")
-    fields.iso_date(ctx.body, "signed_on")
+    dates.business_date(ctx, "signed_on")
     for name in ("starts", "ends"):
         if name in ctx.body:
-            fields.iso_date(ctx.body, name)
+            dates.planned_date(ctx, name)
     trade = trade_of(ctx)
     if trade.award_disclosure is None:
         raise DisclosureRequired(f"the award of trade {trade.seq} must be disclosed "
@@ -299,7 +299,7 @@ def apply_settled(state: LedgerState, entry: Entry) -> Effects:
 @statement_type("trade.completed")
 def decide_completed(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"trade", "completed_on"}, {"memo"})
-    fields.iso_date(ctx.body, "completed_on")
+    dates.business_date(ctx, "completed_on")
     fields.text(ctx.body, "memo", bytes_max=policy.memo_bytes_max, required=False)
     trade_of(ctx)
 

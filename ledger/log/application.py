@@ -32,8 +32,8 @@ from ledger.domain import replay
 from ledger.domain import policy
 from ledger.domain.types import STATEMENT_TYPES, Context
 from ledger.errors import (ClockSkew, Conflict, FormatError, LedgerError, LedgerExists,
-                           LedgerNotFound, PolicyError, ReplayedNonce, RevokedKey, UnknownKey,
-                           WrongLedger)
+                           LedgerNotFound, PolicyError, ReplayedNonce, RevokedKey,
+                           StatementFailed, UnknownKey, WrongLedger)
 from ledger.format.keys import PublicKey
 from ledger.settings import Settings
 from ledger.domain.state import LedgerState
@@ -194,16 +194,26 @@ class LedgerApplication(Application):
                              ) -> tuple[list[Receipt | LedgerError], int | None]:
         """The batch's outcomes, and the ledger's size if anything was stored."""
         settled: dict[int, Receipt | LedgerError] = {}
-        for attempt in range(policy.append_retries_max):
+        attempt = 0
+        while attempt < policy.append_retries_max:
             final = attempt == policy.append_retries_max - 1  # a refusal then stands as is
+            attempt += 1
             state = self._state(slug)
             if attempt == 0:
                 self._catch_up(state)  # another process may have appended since
                 self._check_not_behind(slug, state.size)
             pending = [i for i in range(len(batch)) if i not in settled]
+            if not pending:  # every statement failed on its own
+                return [settled[i] for i in range(len(batch))], None
             fork = state.fork()
             try:
                 decided = self._decide_batch(fork, [batch[i] for i in pending], all_or_nothing)
+            except _Poisoned as poisoned:
+                # That statement's own failure; the fork may be half-applied, so the
+                # others are decided again on a fresh one (no retry spent on them).
+                settled[pending[poisoned.position]] = poisoned.error
+                attempt -= 1
+                continue
             except LedgerError:
                 if not final and self._catch_up(state):  # refused on a stale state: again
                     continue
@@ -245,6 +255,13 @@ class LedgerApplication(Application):
                 if all_or_nothing and isinstance(outcome, LedgerError):
                     raise outcome from None
                 decided.append(outcome)
+            except Exception as bug:  # noqa: BLE001 - one statement's bug is its own 500
+                log.exception("deciding a %s statement failed", signed.statement.type)
+                failed = StatementFailed(f"the server failed to decide this "
+                                         f"{signed.statement.type} statement; see its log")
+                if all_or_nothing:
+                    raise failed from bug
+                raise _Poisoned(len(decided), failed) from bug
         return decided
 
     def _earlier_outcome(self, fork: LedgerState, signed: SignedStatement,
@@ -386,6 +403,14 @@ class LedgerApplication(Application):
             replay(state, stored.entry())
             applied += 1
         return applied
+
+
+class _Poisoned(Exception):
+    """Deciding the statement at ``position`` of a batch raised an unexpected error."""
+
+    def __init__(self, position: int, error: StatementFailed) -> None:
+        super().__init__(str(error))
+        self.position, self.error = position, error
 
 
 def _declared_key(body: dict, signer: str) -> PublicKey:

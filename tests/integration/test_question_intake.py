@@ -42,7 +42,9 @@ def test_a_question_is_signed_by_the_intake_key_with_only_a_hash_of_the_contact(
 
 @pytest.mark.parametrize("about, text, contact, code", [
     ({"kind": "entry", "ref": 1}, "", None, "malformed"),
-    ({"kind": "entry", "ref": 1}, "ok?\x00", None, "malformed"),
+    ({"kind": "entry", "ref": 1}, "ok?\x00", None, "unsafe-text"),
+    ({"kind": "entry", "ref": 1}, "ok?\u202e1200", None, "unsafe-text"),
+    ({"kind": [], "ref": 1}, "ok?", None, "malformed"),  # was a TypeError: a 500
     ({"kind": "entry", "ref": 1}, "ok?", "x" * 201, "malformed"),
     ({"kind": "entry", "ref": 999}, "ok?", None, "not-found"),  # by the ledger's rules
 ])

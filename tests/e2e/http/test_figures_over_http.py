@@ -30,7 +30,7 @@ def two_checkpoints(demo, app, settings, checkpoints) -> tuple[int, int]:
     checkpoints.issue(demo.ledger)
     agent = role_keys(settings, demo.ledger)["agent"]
     lines = [posting("1002", "general", "debit", 100), posting("4001", "general", "credit", 100)]
-    app.submit(agent.post("2026-12-30", "grant", STREET_OFFICE, lines))
+    app.submit(agent.post("2026-11-30", "grant", STREET_OFFICE, lines))
     checkpoints.issue(demo.ledger)
     return demo.size, demo.size + 1
 

@@ -9,7 +9,7 @@ import pytest
 
 from api.app import ApiOptions, create_app
 from ledger.client import posting
-from ledger.domain import replay
+from ledger.domain import fields, replay
 from ledger.domain.state import LedgerState
 from ledger.log.figures import figures_at
 from ledger.log.application import LedgerApplication
@@ -67,13 +67,17 @@ def pg_api(postgres_url, tmp_path):
 
 
 @pytest.mark.postgres
-def test_a_payment_whose_memo_postgres_cannot_store_stops_the_public_figures_before_it(pg_api):
+def test_a_payment_whose_memo_postgres_cannot_store_stops_the_public_figures_before_it(
+        pg_api, monkeypatch):
     town, http, api = pg_api
     app, slug = town.app, town.slug
     assert http.post(f"/v1/ledgers/{slug}/statements", json=grant(town, 50_000)).status_code == 201
     signed_at = api.state.checkpoints.issue(slug)  # the figures at the size before the payment
+    # A log signed before the text rule (which now refuses a NUL as unsafe-text) may hold one.
+    monkeypatch.setattr(fields, "check_text", lambda value, name, *, prose: None)
     taken = http.post(f"/v1/ledgers/{slug}/statements", json=payment(town, 100, "a\u0000b"))
-    assert taken.status_code == 201  # the log takes it: the NUL is valid JSON text
+    monkeypatch.undo()
+    assert taken.status_code == 201  # the log took it: the NUL is valid JSON text
     stop = taken.json()["seq"]
     assert http.post(f"/v1/ledgers/{slug}/statements", json=grant(town, 7_000)).status_code == 201
     catch_up(app)

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 
+from ledger.domain.dates import local_day
 from ledger.log.application import LedgerApplication
 from ledger.demo.build import FUNDS, SETUP_COUNT
 from ledger.demo.year import plan_year
@@ -64,7 +66,11 @@ def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):
         application.close()
     assert state.size == 400
     assert set(state.funds) == {code for code, *_ in FUNDS}
-    assert state.funds["renovation"].restricted and ("renovation", 2026) in state.budgets
+    year = local_day(entries[0].statement.signed_at).year  # the demo's year is the build's
+    assert state.funds["renovation"].restricted and ("renovation", year) in state.budgets
+    dated = [entry for entry in entries if "date" in entry.statement.body]
+    assert dated and all(entry.statement.body["date"] <= str(local_day(entry.statement.signed_at))
+                         for entry in dated), "no business date after the day it was signed"
     assert {"admin", "agent", "cashier", "committee", "supervisor", "auditor", "intake"} == {
         role for record in state.keys.values() for role in record.roles}  # intake: questions
     kinds = [entry.statement.type for entry in entries]
@@ -100,15 +106,15 @@ def test_a_demo_too_small_for_its_setup_is_refused_before_anything_is_written(cl
 
 
 def test_the_same_seed_plans_the_same_year_and_another_seed_another():
-    first, _ = plan_year(7, 600, SETUP_COUNT)
-    again, _ = plan_year(7, 600, SETUP_COUNT)
-    other, _ = plan_year(8, 600, SETUP_COUNT)
+    first, _ = plan_year(7, 600, SETUP_COUNT, date(2026, 12, 31))
+    again, _ = plan_year(7, 600, SETUP_COUNT, date(2026, 12, 31))
+    other, _ = plan_year(8, 600, SETUP_COUNT, date(2026, 12, 31))
     assert first == again and first != other
     assert len(first) == 600
 
 
 def test_a_year_of_a_few_thousand_entries_has_every_kind_of_event_and_ends_in_december():
-    specs, _ = plan_year(2026, 3000, SETUP_COUNT)
+    specs, _ = plan_year(2026, 3000, SETUP_COUNT, date(2026, 12, 31))
     categories = {spec.body.get("category") for spec in specs if spec.type == "entry.posted"}
     assert {"grant", "rent", "activity", "renovation", "subsidy", "transfer"} <= categories
     assert any(spec.type == "entry.reversed" for spec in specs)
@@ -117,6 +123,13 @@ def test_a_year_of_a_few_thousand_entries_has_every_kind_of_event_and_ends_in_de
     assert people and all(spec.body.get("documents") for spec in people)
     last_date = max(spec.body["date"] for spec in specs if "date" in spec.body)
     assert last_date.startswith("2026-12")
+
+
+def test_a_year_cut_short_on_its_last_day_has_as_many_entries_and_none_after_it():
+    specs, _ = plan_year(2026, 600, SETUP_COUNT, date(2026, 2, 10))
+    assert len(specs) == 600
+    days = [spec.body[name] for spec in specs for name in ("date",) if name in spec.body]
+    assert max(days) <= "2026-02-10" and min(days) >= "2026-01-01"
 
 
 def test_demo_signs_its_final_size_so_serve_answers_checkpoint_and_figures_at_once(

@@ -74,11 +74,11 @@ def test_an_assigned_asset_returns_and_a_disposed_one_is_gone(town):
                  OutOfOrder, "room-2 is assigned")
     town.refused(town.committee.propose_trade("room-2", "lease", 1_000 * YUAN, "none", 12),
                  OutOfOrder, "room-2 is assigned")
-    town.submit(town.agent.return_asset("room-2", "2026-12-31", "完好 fine"))
-    town.refused(town.agent.return_asset("room-2", "2027-01-01"), OutOfOrder,
+    town.submit(town.agent.return_asset("room-2", "2026-10-31", "完好 fine"))
+    town.refused(town.agent.return_asset("room-2", "2026-11-01"), OutOfOrder,
                  "only a leased or assigned asset can be returned")
-    town.submit(town.committee.dispose_asset("room-2", "2027-03-01", "demolished", "旧改拆除"))
-    town.refused(town.agent.value_asset("room-2", "2027-03-02", 1, bidder("评估师"), sha("r")),
+    town.submit(town.committee.dispose_asset("room-2", "2026-11-02", "demolished", "旧改拆除"))
+    town.refused(town.agent.value_asset("room-2", "2026-11-03", 1, bidder("评估师"), sha("r")),
                  OutOfOrder, "was disposed of")
     assert len(town.state.assets["room-2"].history) == 4
 
