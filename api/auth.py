@@ -19,6 +19,7 @@ from typing import Annotated, Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.contract import LedgerSlug
 from ledger.errors import PolicyError
 from ledger.log.tokens import Caller, TokenChecker, TokenError
 
@@ -55,7 +56,7 @@ def signed_in(view: str) -> Callable[..., Caller]:
     """A dependency: the caller of ``view``, signed in with a role that may read it."""
     allowed = AUDIT_ROLES[view]
 
-    def caller(ledger: str, request: Request,
+    def caller(ledger: LedgerSlug, request: Request,
                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                ) -> Caller:
         if credentials is None or not credentials.credentials:

@@ -104,6 +104,6 @@ def choice(body: dict[str, Any], name: str, options: frozenset[str] | set[str], 
     value = body.get(name)
     if value is None and not required:
         return None
-    if value not in options:
+    if not isinstance(value, str) or value not in options:  # a list or dict is unhashable
         raise FormatError(f"{name} must be one of {', '.join(sorted(options))}", field=name)
     return value
