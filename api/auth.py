@@ -19,6 +19,7 @@ from typing import Annotated, Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.contract import LedgerSlug
 from api.limits import charge
 from ledger.errors import LedgerNotFound, PolicyError
 from ledger.format.statements import SLUG_RE
@@ -57,7 +58,7 @@ def signed_in(view: str) -> Callable[..., Caller]:
     """A dependency: the caller of ``view``, signed in with a role that may read it."""
     allowed = AUDIT_ROLES[view]
 
-    def caller(ledger: str, request: Request,
+    def caller(ledger: LedgerSlug, request: Request,
                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                ) -> Caller:
         charge(request)  # the public rate limit, before any other work

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Awaitable, Callable, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.contract import DateText, LedgerSlug, PRINTABLE_PATTERN, Text, require_json
 from api.errors import BodyTooLarge
 from ledger.format import cjson
 from ledger.log.appender import Appender
@@ -20,7 +21,7 @@ from ledger.log.intake import QuestionIntake
 from ledger.errors import FormatError, LedgerNotFound
 from ledger.format.statements import SLUG_RE
 from ledger.log.store import LogReader
-from projections.paging import PAGE_SIZE_MAX, TEXT_FILTER_BYTES_MAX
+from projections.paging import PAGE_SIZE_MAX
 from projections.view import FinanceView
 
 # Limits (unit last).
@@ -46,7 +47,7 @@ async def get_reader(app: LedgerApp) -> LogReader:
 
 
 Reader = Annotated[LogReader, Depends(get_reader)]
-SlugPath = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu")]
+SlugPath = LedgerSlug
 
 
 def existing_ledger(ledger: SlugPath, reader: Reader) -> str:
@@ -79,6 +80,7 @@ def json_body(limit_bytes: int) -> Callable[[Request], Awaitable[Any]]:
     """A dependency that parses a strict JSON body (no floats, no duplicate keys)."""
 
     async def parse(request: Request) -> Any:
+        require_json(request)  # 415 before a byte is read
         raw = await read_body(request, limit_bytes)
         if not raw:
             raise FormatError("the request needs a JSON body")
@@ -112,10 +114,7 @@ View = Annotated[FinanceView, Depends(get_view)]
 LogAppender = Annotated[Appender, Depends(get_appender)]
 Intake = Annotated[QuestionIntake, Depends(get_intake)]
 # The read models answer "no such ledger" themselves: no extra store query per request.
-ViewLedger = Annotated[str, Path(description="the ledger's slug, e.g. xinzhu",
-                                 pattern=f"^{SLUG_RE.pattern}$")]
-# Free-text filters: no control characters (PostgreSQL cannot even hold a NUL in text).
-PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+ViewLedger = LedgerSlug
 Format = Annotated[Literal["json", "csv"], Query(
     description="json (default) or csv: a download of the list (UTF-8 with BOM)")]
 # The largest seq or size a request may name: the largest integer canonical JSON carries
@@ -124,10 +123,7 @@ SEQ_MAX = cjson.INT_MAX
 Cursor = Annotated[int | None, Query(ge=0, le=SEQ_MAX, description=(
     "next_cursor of the page before; the list continues after it"))]
 Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="rows per page")]
-DateText = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
-                                       description="a date like 2026-03-31")]
 Year = Annotated[int, Query(ge=2000, le=2100)]
-Text = Annotated[str | None, Query(max_length=TEXT_FILTER_BYTES_MAX, pattern=PRINTABLE_PATTERN)]
 
 
 def answer(value: Any, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -29,6 +29,13 @@ class BodyTooLarge(LedgerError):
     status = 413
 
 
+class UnsupportedMediaType(LedgerError):
+    """A POST body not sent as application/json."""
+
+    code = "unsupported-media-type"
+    status = 415
+
+
 class InvalidRequest(LedgerError):
     """Query or path parameters out of range or of the wrong type."""
 
@@ -125,6 +132,21 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def allowed_methods(request: Request) -> str:
+    """RFC 9110: a 405 lists the methods the resource has. Starlette names only those of
+    the first route whose path matched, and a path may have several routes (GET and POST
+    on questions), so the published paths are asked ("" for a path not published)."""
+    path = request.scope.get("path", "")
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path):
+            methods |= {method.upper() for method in operations}
+    return ", ".join(sorted(methods))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def ledger_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, LedgerError)
@@ -140,6 +162,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             error: LedgerError = RouteNotFound(f"no resource at {request.url.path}")
         elif exc.status_code == 405:
             error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
+            response = problem_response(error, request)
+            response.headers["Allow"] = allowed_methods(request) or (exc.headers or {}).get(
+                "Allow", "")
+            return response
         else:
             return problem_response(HttpError(str(exc.detail)), request, exc.status_code)
         return problem_response(error, request)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Callable
 from fastapi import APIRouter, Depends, Path
 
 from api.auth import signed_in
+from api.contract import SIGNED_IN_READ, TEXT_CHARS_MAX, merged
 from api.csv import CSV_RESPONSES, csv_pages, csv_response, explode
 from api.deps import (PRINTABLE_PATTERN, Cursor, DateText, Format, Limit, Text, View,
                       ViewLedger, answer)
@@ -20,10 +21,9 @@ from projections import audit
 from projections.paging import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/audit", tags=["audit (signed in)"])
-SIGNED_IN = {401: {"description": "no token, or a bad, expired or used one"},
-             403: {"description": "the key is unknown, revoked, or its role may not read this"}}
-RESPONSES = {**CSV_RESPONSES, **SIGNED_IN}
-Account = Annotated[str, Path(max_length=200, pattern=PRINTABLE_PATTERN, description="the account code, e.g. 1002")]
+RESPONSES = merged(CSV_RESPONSES, SIGNED_IN_READ)
+Account = Annotated[str, Path(max_length=TEXT_CHARS_MAX, pattern=PRINTABLE_PATTERN,
+                              description="the account code, e.g. 1002")]
 
 
 def _guard(view: str) -> list:

@@ -7,14 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
+from api.contract import COSIGNATURE_SCHEMA, READ, WRITE, json_request, merged, problems
 from api.deps import SEQ_MAX, Checkpoints, CosignatureBody, Ledger
 from ledger.errors import FormatError, NotFound
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/checkpoint", tags=["checkpoints"])
 TEXT = "text/plain; charset=utf-8"
+TEXT_ANSWER = {200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                     "description": "the signed checkpoint note (C2SP signed note)"}}
 
 
-@router.get("", response_class=PlainTextResponse)
+@router.get("", response_class=PlainTextResponse, responses=merged(TEXT_ANSWER, READ))
 def get_checkpoint(ledger: Ledger, checkpoints: Checkpoints,
                    size: Annotated[int | None, Query(ge=1, le=SEQ_MAX)] = None) -> PlainTextResponse:
     """The latest signed checkpoint with its cosignatures; ``?size=N`` for a kept one."""
@@ -29,7 +32,9 @@ def get_checkpoint(ledger: Ledger, checkpoints: Checkpoints,
     return PlainTextResponse(note, media_type=TEXT)
 
 
-@router.post("/cosignatures", response_class=PlainTextResponse)
+@router.post("/cosignatures", response_class=PlainTextResponse,
+             responses=merged(TEXT_ANSWER, WRITE, problems(403)),
+             openapi_extra=json_request(COSIGNATURE_SCHEMA, "a witness's cosignature"))
 def add_cosignature(ledger: Ledger, body: CosignatureBody,
                     checkpoints: Checkpoints) -> PlainTextResponse:
     """``{"size": N, "cosignature": "— name base64", "witness_key": "<vkey>"}``.

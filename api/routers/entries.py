@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.contract import READ, merged
 from api.deps import SEQ_MAX, Ledger, Reader
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["entries"])
@@ -14,7 +15,8 @@ page_entries_max = 1000
 
 
 @router.get("/entries", response_class=Response,
-            responses={200: {"content": {"application/x-ndjson": {}}}})
+            responses=merged({200: {"content": {"application/x-ndjson": {
+                "schema": {"type": "string"}}}}}, READ))
 def list_entries(ledger: Ledger, reader: Reader,
                  start: Annotated[int, Query(ge=0, le=SEQ_MAX, description="first seq")] = 0,
                  limit: Annotated[int, Query(ge=1, le=page_entries_max)] = 100) -> Response:

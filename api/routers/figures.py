@@ -9,16 +9,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.contract import problems
 from api.deps import SEQ_MAX, Checkpoints, Ledger
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/figures", tags=["checkpoints"])
 
-PROBLEM = {"content": {"application/problem+json": {}}}
-RESPONSES = {
-    404: {**PROBLEM, "description": "no such ledger, or no checkpoint (with figures) was signed "
-          "at that size; ``sizes`` lists the checkpoint sizes that exist"},
-    422: {**PROBLEM, "description": "size is not an integer from 1 to 2^53-1"},
-}
+RESPONSES = problems(
+    404, 422, s404="no such ledger, or no checkpoint (with figures) was signed at that size; "
+                   "``sizes`` lists the checkpoint sizes that exist",
+    s422="size is not an integer from 1 to 2^53-1")
 
 
 class FiguresDocument(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from api.contract import PUBLIC_READ, merged
 from api.csv import SIZED_RESPONSES, csv_response, size_header
 from api.deps import DateText, Format, View, ViewLedger, Year, answer
 from api.limits import public_rate
@@ -13,8 +14,9 @@ from projections import queries
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents"],
                    dependencies=[Depends(public_rate)])
+RESPONSES = merged(SIZED_RESPONSES, PUBLIC_READ)
 
-@router.get("/funds", responses=SIZED_RESPONSES)
+@router.get("/funds", responses=RESPONSES)
 def funds(ledger: ViewLedger, view: View, as_of: DateText = None,
           format: Format = "json") -> Any:
     """Each fund's money (cash and bank) and totals per account class, and every
@@ -28,7 +30,7 @@ def funds(ledger: ViewLedger, view: View, as_of: DateText = None,
     return answer(balances, headers=size_header(balances))
 
 
-@router.get("/budget", responses=SIZED_RESPONSES)
+@router.get("/budget", responses=RESPONSES)
 def budget(ledger: ViewLedger, view: View, year: Year, format: Format = "json") -> Any:
     """Each fund's budget for ``year`` beside what it spent and received that year."""
     result = queries.budget_vs_actual(view, ledger, year)

@@ -33,13 +33,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import signed_in
+from api.contract import (PUBLIC_READ, SIGNED_IN_READ, WRITE, LedgerSlug, QuestionStatus,
+                          TradeStatus, json_request, merged, problems, question_schema)
 from api.deps import (SEQ_MAX, Cursor, Intake, LedgerApp, Limit, View, existing_ledger,
                       json_body)
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
-from ledger.domain import fields
+from ledger.domain import fields, policy
 from ledger.errors import FormatError
-from ledger.format.statements import SLUG_RE
-from ledger.log.intake import QuestionIntake
+from ledger.log.intake import QuestionIntake, contact_bytes_max
 from projections import governance
 from projections.paging import PAGE_SIZE_DEFAULT
 
@@ -47,19 +48,18 @@ QUESTIONS_PER_HOUR_DEFAULT = 6
 question_body_bytes_max = 16 * 1024
 
 residents = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents: governance"],
-                      dependencies=[Depends(public_rate)])
+                      dependencies=[Depends(public_rate)], responses=PUBLIC_READ)
 asking = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents: governance"])
-auditors = APIRouter(prefix="/v1/ledgers/{ledger}/audit", tags=["audit (signed in)"])
+auditors = APIRouter(prefix="/v1/ledgers/{ledger}/audit", tags=["audit (signed in)"],
+                     responses=SIGNED_IN_READ)
 
 # Patterns keep text the database cannot hold (a NUL byte) from ever reaching it.
-GovLedger = Annotated[str, Path(pattern=f"^{SLUG_RE.pattern}$",
-                                 description="the ledger's slug, e.g. xinzhu")]
+GovLedger = LedgerSlug
 AssetCode = Annotated[str, Path(pattern=f"^{fields.CODE_RE.pattern}$",
                                 description="the asset's code, e.g. shop-1")]
 Seq = Annotated[int, Path(ge=0, le=SEQ_MAX)]
-TradeStatus = Annotated[str | None, Query(pattern="^[a-z_]{1,32}$",
-                                          description="e.g. noticed, completed")]
-QuestionStatus = Annotated[str | None, Query(pattern="^(open|answered|closed)$")]
+TradeStatusFilter = Annotated[TradeStatus | None, Query(description="e.g. noticed, completed")]
+QuestionStatusFilter = Annotated[QuestionStatus | None, Query()]
 
 
 @residents.get("/assets")
@@ -76,7 +76,7 @@ def one_asset(ledger: GovLedger, code: AssetCode, view: View) -> dict[str, Any]:
 
 
 @residents.get("/trades")
-def list_trades(ledger: GovLedger, view: View, status: TradeStatus = None) -> dict[str, Any]:
+def list_trades(ledger: GovLedger, view: View, status: TradeStatusFilter = None) -> dict[str, Any]:
     """Asset trades (三资交易), newest first."""
     return governance.trades(view, ledger, status)
 
@@ -101,7 +101,7 @@ def list_disclosures(ledger: GovLedger, view: View) -> dict[str, Any]:
 
 
 @residents.get("/questions")
-def list_questions(ledger: GovLedger, view: View, status: QuestionStatus = None,
+def list_questions(ledger: GovLedger, view: View, status: QuestionStatusFilter = None,
                    cursor: Cursor = None, limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
     """Residents' questions, oldest first, a page at a time (``next_cursor``), with
     their answers and how long each took (hours)."""
@@ -151,9 +151,14 @@ def question_parts(value: Any) -> tuple[Any, Any, Any]:
 
 
 @asking.post("/questions", status_code=201, dependencies=[Depends(question_rate)],
-             responses={429: {"description": "too many questions from this client"},
-                        503: {"description": "the ledger's admin has not registered this "
-                                             "server's intake key yet"}})
+             responses=merged({200: {"description": "the same question, asked before"}},
+                              WRITE, problems(429, s429="too many questions from this client "
+                                                         "(with Retry-After)"),
+                              problems(503, s503="the ledger's admin has not registered "
+                                                 "this server's intake key yet")),
+             openapi_extra=json_request(question_schema(policy.question_text_bytes_max,
+                                                        contact_bytes_max),
+                                        "the question; at most 16 KiB"))
 async def ask_question(intake: Intake, ledger: Annotated[str, Depends(existing_ledger)],
                        body: Annotated[Any, Depends(json_body(question_body_bytes_max))],
                        ) -> JSONResponse:
@@ -183,9 +188,7 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 # --- auditors --------------------------------------------------------------------------
 
 
-@auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))],
-              responses={401: {"description": "not signed in"},
-                         403: {"description": "this key's role may not read findings"}})
+@auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
 def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp
               ) -> dict[str, Any]:
     """Red flags (巡察): split payments, one invoice on two entries, one key on both sides

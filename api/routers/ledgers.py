@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api.contract import problems
 from api.deps import View
 from projections import queries
 
@@ -30,7 +31,7 @@ class LedgerList(BaseModel):
     ledgers: list[LedgerPublic]
 
 
-@router.get("", response_model=LedgerList)
+@router.get("", response_model=LedgerList, responses=problems(422))
 def list_ledgers(view: View) -> LedgerList:
     listed = [LedgerPublic(ledger=row["ledger"], name=row["name"] or "",
                            origin=row["origin"] or "", currency=row["currency"] or "",

@@ -8,10 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.contract import problems
 from api.deps import SEQ_MAX, Ledger, Reader
 from ledger.log import proofs
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"])
+router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"],
+                   responses=problems(400, 404, 422, s400="the sizes do not fit: seq < size, "
+                                      "from <= to, and no size past the log's"))
 
 
 class InclusionProof(BaseModel):
@@ -32,14 +35,14 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 
 @router.get("/inclusion", response_model=InclusionProof)
-def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query(le=SEQ_MAX)],
-              size: Annotated[int, Query(le=SEQ_MAX)]) -> InclusionProof:
+def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query(ge=0, le=SEQ_MAX)],
+              size: Annotated[int, Query(ge=1, le=SEQ_MAX)]) -> InclusionProof:
     return InclusionProof(seq=seq, size=size, hashes=_b64(proofs.inclusion(reader, ledger,
                                                                               seq, size)))
 
 
 @router.get("/consistency", response_model=ConsistencyProof, response_model_by_alias=True)
-def consistency(ledger: Ledger, reader: Reader, from_: Annotated[int, Query(alias="from", le=SEQ_MAX)],
-                to: Annotated[int, Query(le=SEQ_MAX)]) -> ConsistencyProof:
+def consistency(ledger: Ledger, reader: Reader, from_: Annotated[int, Query(alias="from", ge=1, le=SEQ_MAX)],
+                to: Annotated[int, Query(ge=1, le=SEQ_MAX)]) -> ConsistencyProof:
     hashes = _b64(proofs.consistency(reader, ledger, from_, to))
     return ConsistencyProof(from_=from_, to=to, hashes=hashes)

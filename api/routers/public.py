@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from api.contract import PUBLIC_READ
 from api.deps import Checkpoints, Reader, View, ViewLedger, answer
 from api.limits import public_rate
 from ledger.errors import LedgerNotFound
@@ -19,7 +20,7 @@ from projections import queries
 from projections.paging import require_ledger
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents"],
-                   dependencies=[Depends(public_rate)])
+                   dependencies=[Depends(public_rate)], responses=PUBLIC_READ)
 
 
 def latest_checkpoint(checkpoints: Checkpoints, ledger: str) -> dict[str, Any] | None:

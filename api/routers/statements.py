@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.contract import BATCH_SCHEMA, STATEMENT_SCHEMA, WRITE, json_request, merged, problems
 from api.deps import BatchBody, LogAppender, SlugPath, StatementBody
 from ledger.domain import policy
 from ledger.log.application import Receipt
@@ -36,7 +37,10 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 
 
 @router.post("/statements", status_code=201,
-             responses={200: {"description": "a retry: the entry stored before"}})
+             responses=merged({200: {"description": "a retry: the entry stored before"}}, WRITE,
+                              problems(403)),
+             openapi_extra=json_request(STATEMENT_SCHEMA, "one signed statement "
+                                        "(FORMAT.md section 4), at most 64 KiB"))
 async def submit_statement(ledger: SlugPath, body: StatementBody,
                            appender: LogAppender) -> JSONResponse:
     receipt = await appender.append_async(_signed(ledger, body))  # group-committed
@@ -46,7 +50,10 @@ async def submit_statement(ledger: SlugPath, body: StatementBody,
 
 
 @router.post("/batches", status_code=201,
-             responses={200: {"description": "every statement was a retry"}})
+             responses=merged({200: {"description": "every statement was a retry"}}, WRITE,
+                              problems(403)),
+             openapi_extra=json_request(BATCH_SCHEMA, "up to 1000 signed statements, "
+                                        "all stored or none, at most 4 MiB"))
 def submit_batch(ledger: SlugPath, body: BatchBody, appender: LogAppender) -> JSONResponse:
     """``{"statements": [signed, ...]}``: all are stored, or none (the first refusal answers)."""
     items = body.get("statements") if isinstance(body, dict) else None

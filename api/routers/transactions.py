@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
+from api.contract import PUBLIC_READ, TEXT_CHARS_MAX, merged
 from api.csv import CSV_RESPONSES, csv_pages
 from api.deps import (PRINTABLE_PATTERN, SEQ_MAX, Checkpoints, Cursor, DateText, Format, Limit,
                       Reader, Text, View, ViewLedger, answer)
@@ -24,17 +25,17 @@ from projections import queries
 from projections.paging import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, TransactionFilters
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/transactions", tags=["residents"],
-                   dependencies=[Depends(public_rate)])
+                   dependencies=[Depends(public_rate)], responses=PUBLIC_READ)
 
 Amount = Annotated[int | None, Query(ge=0, le=INT_MAX, description="minor units (fen)")]
 
 
-@router.get("", responses=CSV_RESPONSES)
+@router.get("", responses=merged(CSV_RESPONSES, PUBLIC_READ))
 def list_transactions(
         ledger: ViewLedger, view: View, date_from: DateText = None, date_to: DateText = None,
         fund: Text = None, category: Text = None,
         counterparty: Annotated[str | None, Query(
-            max_length=200, pattern=PRINTABLE_PATTERN, description="part of the (masked) name, any case")] = None,
+            max_length=TEXT_CHARS_MAX, pattern=PRINTABLE_PATTERN, description="part of the (masked) name, any case")] = None,
         amount_min: Amount = None, amount_max: Amount = None,
         type: Literal["posted", "reversal"] | None = None,
         order: Literal["desc", "asc"] = "desc", cursor: Cursor = None,

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from api.contract import PUBLIC_READ, merged
 from api.csv import SIZED_RESPONSES, csv_response, size_header
 from api.deps import Format, Text, View, ViewLedger, answer
 from api.limits import public_rate
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents"],
 Grouping = Literal["fund", "category", "month", "counterparty"]
 
 
-@router.get("/usage", responses=SIZED_RESPONSES)
+@router.get("/usage", responses=merged(SIZED_RESPONSES, PUBLIC_READ))
 def usage(ledger: ViewLedger, view: View,
           year: Annotated[int | None, Query(ge=2000, le=2100)] = None, fund: Text = None,
           by: Annotated[Grouping, Query(description="the grouping a CSV download lists")] = "fund",

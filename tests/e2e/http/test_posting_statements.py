@@ -128,7 +128,8 @@ def test_malformed_json_is_a_422_problem(http, town):
 def test_a_float_amount_is_refused_not_rounded(http, town):
     document = grant(town).to_json()
     raw = json.dumps(document).replace('"amount": 500000', '"amount": 500000.0')
-    response = http.post(f"/v1/ledgers/{town.slug}/statements", content=raw.encode())
+    response = http.post(f"/v1/ledgers/{town.slug}/statements", content=raw.encode(),
+                         headers={"content-type": "application/json"})
     assert "float" in assert_problem(response, 422, "malformed")["detail"]
 
 
@@ -146,7 +147,8 @@ def test_a_chunked_body_over_the_limit_is_413_too(http, town):
         for _ in range(100):
             yield b"x" * 1024
 
-    response = http.post(f"/v1/ledgers/{town.slug}/statements", content=chunks())
+    response = http.post(f"/v1/ledgers/{town.slug}/statements", content=chunks(),
+                         headers={"content-type": "application/json"})
     assert_problem(response, 413, "body-too-large")
 
 

@@ -87,7 +87,8 @@ def test_a_question_about_nothing_or_in_a_bad_shape_is_refused_and_the_log_uncha
     assert_problem(ask(steps, {"kind": "entry", "ref": 1}, "a\u202eb"), 422, "unsafe-text")
     assert_problem(ask(steps, {"kind": [], "ref": 1}, "?"), 422, "malformed")  # was a 500
     assert_problem(ask(steps, {"kind": "entry", "ref": 1}, "?", contact=7), 422, "malformed")
-    assert_problem(steps.http.post(f"{steps.base}/questions", content=b"[1.5]"), 422,
+    assert_problem(steps.http.post(f"{steps.base}/questions", content=b"[1.5]",
+                                   headers={"content-type": "application/json"}), 422,
                    "malformed")
     assert_problem(steps.http.post("/v1/ledgers/no-such-town/questions",
                                    json={"about": {"kind": "entry", "ref": 0}, "text": "?"}),
