@@ -119,12 +119,21 @@ def _check_depth(value: Any, path: Path, depth: int = 0) -> None:
 class _StrictLoader(yaml.SafeLoader):
     """PyYAML's safe loader, refusing anchors, aliases and duplicate keys."""
 
+    depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise ConstructorError(None, None, "anchors and aliases (&, *) are not allowed",
                                    event.start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= cjson.DEPTH_MAX:  # refused here, before a deep recursion starts
+            raise ConstructorError(None, None, f"nested deeper than {cjson.DEPTH_MAX} levels",
+                                   event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):

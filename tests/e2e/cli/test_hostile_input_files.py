@@ -32,7 +32,7 @@ HOSTILE_ENTRY_FILES = {
     "json nested past the limit": ("entry.json", '{"memo": ' + "[" * 40 + "]" * 40 + "}",
                                    "nested deeper than"),
     "yaml nested deeply": ("entry.yaml", "memo: " + "[" * 20_000 + "]" * 20_000,
-                           "nested too deeply"),
+                           "nested deeper than 32 levels"),
     "huge file": ("entry.yaml", ENTRY_YAML + "#" * 100_000 + "\n", "larger than 65536 bytes"),
     "not utf-8": ("entry.yaml", None, "not UTF-8"),
 }
@@ -49,7 +49,8 @@ def refused_quickly(cli, slug: str, *args: str) -> str:
     before = cli.stored_size(slug)
     started = time.monotonic()
     line = cli.fails(*args)
-    assert time.monotonic() - started < 10, "a hostile file must be refused in moments"
+    # Seconds, not the minutes an alias bomb or /dev/zero took (with room for a busy machine).
+    assert time.monotonic() - started < 20, "a hostile file must be refused in moments"
     assert cli.stored_size(slug) == before
     return line
 
