@@ -61,14 +61,15 @@ def verify_url(base_url: str, ledger: str, *, log_vkey: str | None = None,
     if refused is not None:
         return Report([refused], checkpoint_size=claim.body.size)
     size = claim.body.size
-    sampled = set(_sample(size, proofs))
+    every = proofs is None or proofs >= size  # no set of every seq: size may be 2^32
+    sampled = set() if every else set(_sample(size, proofs))
     kept: dict[int, bytes] = {}
     stopped: list[Finding] = []
 
     def leaves() -> Iterator[tuple[bytes, None]]:
         try:
             for seq, leaf in enumerate(server.entries(size)):
-                if seq in sampled:
+                if every or seq in sampled:
                     kept[seq] = leaf
                 yield leaf, None
         except LedgerError as exc:  # an answer past a bound, or no answer: stop there
