@@ -3,10 +3,13 @@
  * Trusts no verdict from the server: fetches the entry's leaf bytes, its
  * RFC 9162 inclusion proof and the latest signed checkpoint, recomputes the
  * Merkle root with WebCrypto SHA-256 (leaf 0x00||bytes, node 0x01||l||r) and
- * compares it with the checkpoint's root line. Where the browser has Ed25519
- * in WebCrypto it also checks the checkpoint's signature against the log key
- * of the genesis entry, whose hash the resident compares with the notice board.
- * No libraries, no build step: plain ES2020.
+ * compares it with the checkpoint's root line, and checks the checkpoint's
+ * Ed25519 signature (WebCrypto) against the log key of the genesis entry, whose
+ * hash the resident compares with the notice board. Only all of that together is
+ * "verified": a browser without Ed25519, or a checkpoint signed by a key the
+ * genesis entry does not name (a rotated key), gets "not verified" and the
+ * offline command to run instead (`sunledger verify --url ...`, which follows
+ * rotations). No libraries, no build step: plain ES2020.
  */
 "use strict";
 
@@ -140,9 +143,11 @@
 
   const CHECKPOINT = { zh: "检查点", en: "checkpoint" };
 
-  /** "valid", "unsupported" (no Ed25519 here), "other-key" (rotated?); throws if invalid.
-   * `note` is a parsed signed note (origin = key name, body, signature lines); `what`
-   * names it in the messages (figures notes are signed under the same key name). */
+  /** "valid"; "unsupported" (this browser has no Ed25519) or "other-key" (signed under
+   * the origin's name by a key the genesis entry does not name: rotated?), neither of
+   * which is a verification; throws if the note carries no signature of the log at all
+   * or one that does not verify. `note` is a parsed signed note (origin = key name, body,
+   * signature lines); `what` names it (figures notes are signed under the same name). */
   async function checkSignature(note, genesis, what = CHECKPOINT) {
     const body = (genesis.statement || {}).body || {};
     if (note.origin !== body.origin) {
@@ -150,20 +155,23 @@
     }
     const key = await parseVerifierKey(String(body.log_key || ""));
     let signature = null;
+    let named = false;
     for (const line of note.signatures) {
       const [dash, name, b64] = line.split(" ");
       if (dash !== "\u2014" || name !== key.name) continue;
+      named = true;
       const raw = fromBase64(b64, "signature");
       if (raw.length === 68 && same(raw.subarray(0, 4), key.keyHash)) signature = raw.subarray(4);
     }
+    if (!named) throw new Failure(`${what.zh}没有日志签名`, `the ${what.en} carries no signature of the log`);
     if (!signature) return "other-key";
-    let cryptoKey;
+    let ok;
     try {
-      cryptoKey = await crypto.subtle.importKey("raw", key.publicKey, { name: "Ed25519" }, false, ["verify"]);
+      const cryptoKey = await crypto.subtle.importKey("raw", key.publicKey, { name: "Ed25519" }, false, ["verify"]);
+      ok = await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, signature, utf8.encode(note.body));
     } catch (error) {
       return "unsupported";
     }
-    const ok = await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, signature, utf8.encode(note.body));
     if (!ok) throw new Failure(`${what.zh}签名无效`, `the ${what.en}'s signature does not verify under the genesis log key`);
     return "valid";
   }
@@ -206,15 +214,9 @@
       throw new Failure("创世条目与页面上的创世哈希不符", "the genesis entry does not match the genesis hash on the page");
     }
     const signature = await checkSignature(checkpoint, parseLeaf(genesisLeaf, 0));
-    report(...SIGNATURE_NOTES[signature]);
+    if (signature === "valid") report("检查点签名有效（创世条目中的日志公钥）", "checkpoint signature valid (log key from genesis)");
     return { entry, signature };
   }
-
-  const SIGNATURE_NOTES = {
-    valid: ["检查点签名有效（创世条目中的日志公钥）", "checkpoint signature valid (log key from genesis)"],
-    unsupported: ["此浏览器不支持 Ed25519，未核对检查点签名", "this browser has no Ed25519, so the checkpoint signature was not checked"],
-    "other-key": ["检查点由其他日志公钥签名（可能已轮换），未核对签名", "the checkpoint is signed by another log key (rotated?), signature not checked"],
-  };
 
   // --- showing the result (DOM methods only: no server text becomes HTML) -------
 
@@ -246,12 +248,43 @@
                      `Signed content: ${statement.type}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
   }
 
+  // A check whose signature the browser could not verify is no verification: no tick.
+  const NOT_VERIFIED = {
+    unsupported: ["未核验 ✗：此浏览器不支持 Ed25519，无法核对日志签名",
+                  "Not verified ✗: this browser has no Ed25519, so the log's signature could not be checked"],
+    "other-key": ["未核验 ✗：签名所用的日志公钥不是创世条目中的（可能已轮换），浏览器无法核对",
+                  "Not verified ✗: signed by a log key the genesis entry does not name (rotated?), which the browser cannot check"],
+    "no-webcrypto": ["无法核验 ✗：浏览器只在 HTTPS 页面提供 WebCrypto",
+                     "Could not verify ✗: browsers offer WebCrypto only on HTTPS pages"],
+  };
+
+  /** The command that checks the same server offline, with rotations and every signature. */
+  function offlineCommand(section) {
+    const { api, ledger, genesisHash } = section ? section.dataset : {};
+    const base = new URL(String(api || "").replace(/\/v1\/ledgers\/[^/]*$/, "") || "/", location.href)
+      .href.replace(/\/$/, "");
+    const command = document.createElement("code");
+    command.className = "offline-command";
+    command.textContent = `sunledger verify --url ${base} --ledger ${ledger || "LEDGER"}` +
+      (genesisHash ? ` --genesis-hash ${genesisHash}` : "");
+    const node = bilingual("p", "请改用离线核验命令：", "Run the offline check instead:", "offline");
+    node.append(" ", command);
+    return node;
+  }
+
+  function notVerified(state, section, steps) {
+    const [zh, en] = NOT_VERIFIED[state] || NOT_VERIFIED["other-key"];
+    const nodes = [bilingual("p", zh, en, "verdict fail not-verified"), offlineCommand(section)];
+    return steps ? [...nodes, steps] : nodes;
+  }
+
   /** Run `verify(report)` behind `button`: each step that passed and the verdict go to
-   * `output`; `passed(result, steps)` gives what a pass shows, `failed` the failure's title. */
+   * `output`; `passed(result, steps)` gives what a pass shows, `failed` the failure's title.
+   * A pass needs `result.signature === "valid"`: anything else shows "not verified". */
   async function runChecks(button, output, verify, { passed, failed }) {
+    const section = output.closest("section");
     if (!window.crypto || !crypto.subtle) {
-      output.replaceChildren(bilingual("p", "无法核验 ✗：浏览器只在 HTTPS 页面提供 WebCrypto",
-                                       "Could not verify ✗: browsers offer WebCrypto only on HTTPS pages", "verdict fail"));
+      output.replaceChildren(...notVerified("no-webcrypto", section));
       return;
     }
     const steps = document.createElement("ul");
@@ -259,7 +292,9 @@
     button.disabled = true;
     output.replaceChildren(bilingual("p", "正在核验…", "Verifying…", "verdict"));
     try {
-      output.replaceChildren(...passed(await verify(report), steps));
+      const result = await verify(report);
+      output.replaceChildren(...(result.signature === "valid" ? passed(result, steps)
+                                                               : notVerified(result.signature, section, steps)));
     } catch (error) {
       const verdict = error instanceof Failure
         ? bilingual("p", failed[0], failed[1], "verdict fail")

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ledger.cli.common import LedgerArg, cli_of, err, out, progress_bar
+from ledger.cli.input_files import KEY_FILE_BYTES_MAX, read_text_capped
 from ledger.errors import FormatError, LedgerNotFound
 from ledger.format.statements import SLUG_RE
 
@@ -33,7 +34,9 @@ def _text_or_file(value: str | None) -> str | None:
     if value is None:
         return None
     path = Path(value).expanduser()
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else value.strip()
+    if not path.is_file():
+        return value.strip()
+    return read_text_capped(path, KEY_FILE_BYTES_MAX, "key file").strip()
 
 
 def _print_report(report: Any, what: str) -> None:
@@ -94,7 +97,7 @@ def verify(
                       **pins)
     elif target and SLUG_RE.fullmatch(target):
         what = f"ledger {target}"
-        old_note = since.read_text(encoding="utf-8") if since else None
+        old_note = read_text_capped(since, KEY_FILE_BYTES_MAX, "checkpoint") if since else None
         run = partial(_verify_store, cli_of(ctx), target, old_checkpoint_note=old_note,
                       workers=workers, **pins)
     elif target:

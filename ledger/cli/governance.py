@@ -12,7 +12,6 @@ one line and nothing is written.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ledger.cli.common import LedgerArg, amount_of, cli_of, out, print_receipt, shown, today
+from ledger.cli.input_files import sha256_of_file
 from ledger.domain.assets import book_value_differences
 from ledger.domain.sheets import resolution_sheet
 from ledger.errors import FormatError, NotFound
@@ -58,7 +58,7 @@ def digest(file: Path | None, sha256: str | None, what: str) -> str:
     if (file is None) == (sha256 is None):
         raise FormatError(f"give --{what} FILE or --{what}-sha256 HEX (one of them)")
     if file is not None:
-        return hashlib.sha256(file.expanduser().read_bytes()).hexdigest()
+        return sha256_of_file(file)
     return sha256.strip().lower()
 
 

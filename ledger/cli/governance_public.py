@@ -9,7 +9,6 @@ sheet with ``--sheet-out`` to print it for the notice board.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +19,7 @@ from rich.text import Text
 from ledger.keystore import intake_keys
 from ledger.cli.common import LedgerArg, cli_of, out, print_receipt, today
 from ledger.cli.governance import DateOption, digest, key_option, write_sheet
+from ledger.cli.input_files import load_json_document
 from ledger.domain import questions as question_board
 from ledger.domain.disclosures import STANDARD_CATALOGUE
 from ledger.domain.sheets import period_sheet, trade_sheet
@@ -49,7 +49,7 @@ def catalogue(
 ) -> None:
     """Set what must be disclosed (committee)."""
     cli = cli_of(ctx)
-    items = json.loads(file.read_text(encoding="utf-8")) if file else STANDARD_CATALOGUE
+    items = load_json_document(file) if file else STANDARD_CATALOGUE
     print_receipt(cli.submit(cli.signer(ledger, key).set_catalogue(items)),
                   "disclosure catalogue set")
 

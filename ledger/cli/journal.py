@@ -7,16 +7,14 @@ YAML or JSON number may already have been read as a float.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-import yaml
 
 from ledger.cli.common import LedgerArg, amount_of, cli_of, print_receipt, today
+from ledger.cli.input_files import load_document, sha256_of_file
 from ledger.client import posting
 from ledger.errors import DomainError, FormatError, NotFound
 
@@ -80,16 +78,11 @@ def _file_document(value: Any, index: int, base: Path) -> dict[str, str]:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.expanduser().read_bytes()).hexdigest()
+    return sha256_of_file(path)
 
 
 def read_entry_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise FormatError(f"{path} is not valid {path.suffix.lstrip('.') or 'YAML'}: "
-                          f"{' '.join(str(exc).split())}") from None
+    document = load_document(path)
     if not isinstance(document, dict):
         raise FormatError(f"{path} must hold a mapping: date, category, counterparty, postings")
     unknown = set(document) - FILE_FIELDS

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from ledger.cli.common import cli_of, out
+from ledger.cli.input_files import KEY_FILE_BYTES_MAX, read_text_capped
 from ledger.errors import FormatError, LedgerError
 from ledger.format.keys import write_secret_file
 
@@ -79,7 +80,9 @@ def accept(
 
 def _read(value: str) -> str:
     path = Path(value).expanduser()
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else value.strip()
+    if not path.is_file():
+        return value.strip()
+    return read_text_capped(path, KEY_FILE_BYTES_MAX, "key file").strip()
 
 
 @witness_app.command("run")
@@ -92,7 +95,8 @@ def run(
     log_key: Annotated[str, typer.Option(
         "--log-key", metavar="VKEY_OR_FILE", help="The log's verifier key you trust.")],
     state: Annotated[Optional[Path], typer.Option(
-        "--state", help="The witness's memory. Default: DATA_DIR/witness/state.json.")] = None,
+        "--state", metavar="DIR", help="The witness's memory: a directory with one state file "
+        "per log origin, locked during each round. Default: DATA_DIR/witness/.")] = None,
     every: Annotated[Optional[float], typer.Option(
         "--every", metavar="SECONDS", help="Keep running, cosigning this often.")] = None,
 ) -> None:
@@ -102,10 +106,10 @@ def run(
 
     cli = cli_of(ctx)
     try:
-        signer = Signer.parse(key.read_text(encoding="ascii").strip())
-    except (UnicodeError, ValueError):
+        signer = Signer.parse(read_text_capped(key, KEY_FILE_BYTES_MAX, "key file").strip())
+    except (UnicodeError, ValueError, FormatError):
         raise FormatError(f"{key} is not a witness key file") from None
-    memory = state.expanduser() if state else cli.settings.data_dir / "witness" / "state.json"
+    memory = state.expanduser() if state else cli.settings.data_dir / "witness"
     vkey = _read(log_key)
     if every:
         out().print(f"witnessing {escape(ledger)} at {escape(url)} every {every:g}s (Ctrl+C stops)")

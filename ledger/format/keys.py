@@ -131,9 +131,16 @@ def write_secret_file(path: Path, text: str) -> None:
         handle.write(text)
 
 
+KEY_FILE_BYTES_MAX = 16 * 1024  # a key file is about 200 bytes; never read a huge one whole
+
+
 def load_key(path: Path) -> SigningKey:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        with Path(path).open("rb") as handle:
+            raw = handle.read(KEY_FILE_BYTES_MAX + 1)
+        if len(raw) > KEY_FILE_BYTES_MAX:
+            raise ValueError("too large")
+        document = json.loads(raw.decode("utf-8"))
         seed = b64decode(document["seed"], what="key seed", length=32)
     except FileNotFoundError:
         raise FormatError(f"key file {path} does not exist") from None

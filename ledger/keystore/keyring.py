@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ledger.errors import FormatError, LedgerError
-from ledger.format.keys import PublicKey, SigningKey, load_key, save_key
+from ledger.format.keys import KEY_FILE_BYTES_MAX, PublicKey, SigningKey, load_key, save_key
 from ledger.keystore.log_keys import load_log_key, log_key_path, new_log_key
 from ledger.format.notes import Signer as NoteSigner
 from ledger.settings import Settings
@@ -89,7 +89,11 @@ def read_public_key(settings: Settings, ledger: str | None,
         path = None
     if path is None:
         return PublicKey.from_b64(given.strip()), ""
-    text = path.read_text(encoding="utf-8").strip()
+    with path.open("rb") as handle:
+        raw = handle.read(KEY_FILE_BYTES_MAX + 1)
+    if len(raw) > KEY_FILE_BYTES_MAX:
+        raise FormatError(f"{path} is larger than a key file can be; refused")
+    text = raw.decode("utf-8").strip()
     if text.startswith("{"):
         try:
             document = json.loads(text)

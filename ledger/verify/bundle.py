@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,6 +26,7 @@ from ledger.format.figures import document_bytes
 from ledger.verify.run import Options, Progress, run
 from ledger.verify.checkpoint import read_claim, read_note
 from ledger.verify.http import verify_url
+from ledger.verify.limits import TooLong, capped_lines
 from ledger.verify.report import Code, Finding, Report
 
 __all__ = ["export_bundle", "verify_bundle", "verify_url", "ENTRIES_FILE", "CHECKPOINT_FILE",
@@ -35,6 +37,7 @@ CHECKPOINT_FILE = "checkpoint"
 FIGURES_FILE = "figures"
 FIGURES_DOCUMENT_FILE = "figures.json"
 _READ_BLOCK_BYTES = 1 << 20
+FIGURES_DOCUMENT_BYTES_MAX = 64 << 20  # a row per fund and account: far less
 
 
 def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: str,
@@ -95,9 +98,10 @@ def verify_bundle(directory: str | Path, *, log_vkey: str | None = None,
     total = _count_lines(entries)
     figures, unreadable = _read_figures(directory)
     options = Options(None, genesis_hash, log_vkey, note, older, figures=figures)
-    report = run(((leaf, None) for leaf in _lines(entries)), options, total=total,
+    stopped: list[Finding] = []
+    report = run(((leaf, None) for leaf in _lines(entries, stopped)), options, total=total,
                  workers=workers, progress=progress)
-    report.findings.extend(unreadable)
+    report.findings.extend(stopped + unreadable)
     report.sort()
     if report.checkpoint_size is not None and report.checkpoint_size < report.size:
         report.findings.append(Finding(None, Code.CHECKPOINT_INCOMPLETE,
@@ -118,7 +122,11 @@ def _read_figures(directory: Path) -> tuple[tuple, list[Finding]]:
     if not path.exists():
         return ((note, None),), []
     try:
-        return ((note, cjson.loads(path.read_bytes())),), []
+        with path.open("rb") as handle:
+            raw = handle.read(FIGURES_DOCUMENT_BYTES_MAX + 1)
+        if len(raw) > FIGURES_DOCUMENT_BYTES_MAX:
+            raise LedgerError(f"it is larger than {FIGURES_DOCUMENT_BYTES_MAX} bytes")
+        return ((note, cjson.loads(raw)),), []
     except (LedgerError, ValueError) as exc:
         return ((note, None),), [Finding(None, Code.FIGURES_MISMATCH, f"{FIGURES_DOCUMENT_FILE} "
                                          f"is not a JSON figures document: {exc}")]
@@ -126,7 +134,12 @@ def _read_figures(directory: Path) -> tuple[tuple, list[Finding]]:
 
 def _open_entries(path: Path):
     try:
-        return path.open("rb")
+        handle = path.open("rb")
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/zero never ends
+            handle.close()
+            raise LedgerError(f"the bundle's entries {path} are not a regular file",
+                              path=str(path))
+        return handle
     except FileNotFoundError:
         raise LedgerError(f"the bundle's entries are missing: no file {path}",
                           path=str(path)) from None
@@ -144,7 +157,12 @@ def _count_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _lines(path: Path, stopped: list[Finding]) -> Iterator[bytes]:
+    """The entries' lines, none read past LINE_BYTES_MAX: a longer one (a file of one
+    endless line) stops the reading with a finding instead of filling memory."""
     with _open_entries(path) as handle:
-        for line in handle:
-            yield line[:-1] if line.endswith(b"\n") else line
+        try:
+            yield from capped_lines(handle)
+        except TooLong as exc:
+            stopped.append(Finding(exc.line_number, Code.TOO_LARGE, f"{ENTRIES_FILE}: {exc}, "
+                                   "so it is no entry; verification stopped there"))

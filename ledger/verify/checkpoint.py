@@ -102,10 +102,18 @@ def _key_label(vkey: str) -> str:
     return f"{verifier.name}+{verifier.key_hash.hex()}"
 
 
+NOTE_BYTES_MAX = 1 << 20  # a signed note is a few hundred bytes, even with many cosignatures
+
+
 def read_note(path: Path, what: str) -> str:
     """A checkpoint file, byte for byte (notes are signed exactly); LedgerError if unusable."""
     try:
-        return path.read_bytes().decode("utf-8")
+        with Path(path).open("rb") as handle:
+            raw = handle.read(NOTE_BYTES_MAX + 1)
+        if len(raw) > NOTE_BYTES_MAX:
+            raise LedgerError(f"{what} at {path} is larger than {NOTE_BYTES_MAX} bytes",
+                              path=str(path))
+        return raw.decode("utf-8")
     except FileNotFoundError:
         raise LedgerError(f"{what} is missing: no file {path}", path=str(path)) from None
     except UnicodeDecodeError:

@@ -34,6 +34,9 @@ class Code:
     CHECKPOINT_INCOMPLETE = "checkpoint-incomplete"  # bundle checkpoint does not cover all entries
     BAD_PROOF = "bad-proof"                  # server proof does not verify (live verification)
     FIGURES_MISMATCH = "figures-mismatch"    # a figures note the entries do not give (section 10)
+    TOO_LARGE = "too-large"                  # an answer or a bundle past a bound: verification stopped
+    TOO_MANY_FINDINGS = "too-many-findings"  # stopped after limits.FINDINGS_MAX findings
+    BAD_ANSWER = "bad-answer"                # the server failed or broke off mid-way: stopped
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from ledger.verify.limits import FINDINGS_MAX
 from ledger.verify.report import Code, Finding, Report
 from ledger.verify.sequential import Options, SequentialCheck
 from ledger.verify.worker import ChunkResult, analyse_chunk, verify_triples
@@ -79,8 +80,10 @@ def verify_ledger(app: Any, slug: str, *, checkpoint_note: str | None = None,
 
 def run(pairs: Iterable[tuple[bytes, list[str] | None]], options: Options, *,
         total: int | None = None, workers: int | None = None,
-        progress: Progress | None = None) -> Report:
-    """Verify (leaf, stored nodes or None) pairs; the engine behind every entry point."""
+        progress: Progress | None = None, findings_max: int = FINDINGS_MAX) -> Report:
+    """Verify (leaf, stored nodes or None) pairs; the engine behind every entry point.
+    Stops reading entries once ``findings_max`` findings are kept (a hostile or broken
+    log could otherwise fill memory with findings): a ``too-many-findings`` finding says so."""
     check = SequentialCheck(options)
     workers = _worker_count(workers, total)
     chunks = _chunks(pairs)
@@ -88,10 +91,18 @@ def run(pairs: Iterable[tuple[bytes, list[str] | None]], options: Options, *,
         for start, leaves, nodes in chunks:
             check.take(analyse_chunk(start, leaves, check.hints(leaves)), nodes)
             check.report_progress(progress, total)
+            if len(check.findings) >= findings_max:
+                break
         check.bad_signatures(verify_triples(check.pop_triples()))
     else:
-        _run_pool(check, chunks, workers, progress, total)
-    return check.finish()
+        _run_pool(check, chunks, workers, progress, total, findings_max)
+    stopped_at = check.size if len(check.findings) >= findings_max else None
+    report = check.finish()
+    if stopped_at is not None:
+        report.findings.append(Finding(None, Code.TOO_MANY_FINDINGS, (
+            f"verification stopped after {stopped_at} entries: {findings_max} findings or more; "
+            "the entries after them were not checked")))
+    return report
 
 
 def _worker_count(workers: int | None, total: int | None) -> int:
@@ -126,7 +137,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _run_pool(check: SequentialCheck, chunks: Iterator, workers: int,
-              progress: Progress | None, total: int | None) -> None:
+              progress: Progress | None, total: int | None, findings_max: int) -> None:
     in_flight: deque[tuple[Future[ChunkResult], list]] = deque()
     signature_jobs: list[Future[list[int]]] = []
 
@@ -143,6 +154,8 @@ def _run_pool(check: SequentialCheck, chunks: Iterator, workers: int,
             in_flight.append((job, nodes))
             if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
                 take_oldest()
+            if len(check.findings) >= findings_max:
+                break
         while in_flight:
             take_oldest()
         signature_jobs.append(pool.submit(verify_triples, check.pop_triples()))

@@ -3,18 +3,22 @@ each one extends the last it cosigned (``sunledger witness``).
 
 It trusts nothing from the server but what it verifies: the log signature
 (against the log key it was given), and the RFC 9162 consistency proof from
-its last cosigned checkpoint. Its memory is a JSON state file, per log
-origin: the last cosigned size, root and note. When the log contradicts that
-memory (a smaller tree, another root for the same size, or a proof that does
-not verify: a split view or rewritten history) it refuses, writes both
-checkpoints beside the state file as evidence, and raises SplitView.
+its last cosigned checkpoint. Its memory (ledger.witness.memory) is a directory
+with one JSON state file per log origin: the last cosigned size, root and note,
+locked for the whole of a round. When the log contradicts that memory (a smaller
+tree, another root for the same size, or a proof that does not verify: a split
+view or rewritten history) it refuses, writes both checkpoints beside the state
+file as evidence, and raises SplitView.
+
+The log is untrusted input: every answer is read with a byte cap (streamed, so a
+server that sends gigabytes is cut off), and JSON is parsed strictly (no deep
+nesting, no duplicate keys).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -24,13 +28,14 @@ from typing import Any, Iterable
 
 import httpx
 
-from ledger.format import merkle
+from ledger.format import cjson, merkle
 from ledger.format.checkpoints import Checkpoint, verify_checkpoint
 from ledger.errors import CheckpointError, LedgerError, SignatureError
 from ledger.format.keys import SigningKey
 from ledger.format.notes import COSIGNATURE_V1, Signer, Verifier, cosign, split_note
+from ledger.witness import memory as memories
+from ledger.witness.memory import load_state, state_file  # noqa: F401  (re-exported)
 
-STATE_VERSION = 1
 response_bytes_max = 64 * 1024  # a checkpoint or a proof is far smaller
 timeout_seconds = 10.0
 
@@ -62,24 +67,7 @@ def new_witness_signer(name: str) -> Signer:
     return Signer.from_seed(name, SigningKey.generate().seed, COSIGNATURE_V1)
 
 
-# --- state file ------------------------------------------------------------------
-
-
-def load_state(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {"version": STATE_VERSION, "logs": {}}
-    state = json.loads(path.read_text(encoding="utf-8"))
-    if state.get("version") != STATE_VERSION or not isinstance(state.get("logs"), dict):
-        raise WitnessError(f"{path} is not a witness state file (version {STATE_VERSION})")
-    return state
-
-
-def save_state(path: Path, state: dict[str, Any]) -> None:
-    """Write then rename, so a crash never leaves a half-written memory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+# --- evidence -------------------------------------------------------------------
 
 
 def save_evidence(state_path: Path, origin: str, cosigned: str, offered: str,
@@ -101,27 +89,43 @@ def save_evidence(state_path: Path, origin: str, cosigned: str, offered: str,
 # --- talking to the log -------------------------------------------------------
 
 
-def _get(client: httpx.Client, url: str, **params: Any) -> httpx.Response:
+def _get(client: httpx.Client, url: str, **params: Any) -> bytes:
+    """The body of a 200 answer, read no further than ``response_bytes_max``."""
     try:
-        response = client.get(url, params=params)
+        with client.stream("GET", url, params=params) as response:
+            body = _read_capped(response, url)
+            status = response.status_code
     except httpx.HTTPError as exc:
         raise WitnessError(f"cannot reach the log at {url}: {exc}") from None
-    if response.status_code != 200:
-        raise WitnessError(f"GET {url} answered {response.status_code}: {_detail(response)}")
-    if len(response.content) > response_bytes_max:
-        raise WitnessError(f"GET {url} answered more than {response_bytes_max} bytes")
-    return response
+    if status != 200:
+        raise WitnessError(f"GET {url} answered {status}: {_detail(body)}")
+    return body
 
 
-def _detail(response: httpx.Response) -> str:
+def _read_capped(response: httpx.Response, url: str) -> bytes:
+    chunks, total = [], 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > response_bytes_max:
+            raise WitnessError(f"GET {url} answered more than {response_bytes_max} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _detail(body: bytes) -> str:
     try:
-        return str(response.json().get("detail", response.text[:200]))
-    except ValueError:
-        return response.text[:200]
+        document = cjson.loads(body)
+        return str(document.get("detail", ""))[:200] if isinstance(document, dict) else ""
+    except LedgerError:
+        return body[:200].decode("utf-8", "replace")
 
 
 def _consistency(client: httpx.Client, base: str, old: int, new: int) -> list[str]:
-    body = _get(client, f"{base}/proofs/consistency", **{"from": old, "to": new}).json()
+    raw = _get(client, f"{base}/proofs/consistency", **{"from": old, "to": new})
+    try:
+        body = cjson.loads(raw)
+    except LedgerError as exc:
+        raise WitnessError(f"the consistency proof is not JSON: {exc}") from None
     hashes = body.get("hashes") if isinstance(body, dict) else None
     if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
         raise WitnessError("the consistency proof is not {\"hashes\": [base64, ...]}")
@@ -178,19 +182,21 @@ def run_once(base_url: str, ledger: str, witness_signer: Signer, state_path: Pat
     base = f"{base_url.rstrip('/')}/v1/ledgers/{ledger}"
     own = client or httpx.Client(timeout=timeout_seconds)
     try:
-        note = _get(own, f"{base}/checkpoint").text
+        note = _note(_get(own, f"{base}/checkpoint"))
         cp = _open(note, vkeys)
-        state = load_state(state_path)
-        memory = state["logs"].get(cp.origin)
-        if memory is not None:
-            _check_extends(own, base, memory, cp, note, state_path)
-        body = split_note(note)[0]
-        line = str(cosign(body, witness_signer, int(time.time()))).rstrip("\n")
-        # Remember before telling: once cosigned, never cosign a contradiction.
-        state["logs"][cp.origin] = {"size": cp.size, "root": base64.b64encode(cp.root).decode(),
-                                    "checkpoint": note, "cosigned_at": int(time.time())}
-        save_state(state_path, state)
-        _post_cosignature(own, base, cp.size, line, witness_signer)
+        # The lock covers read, check, write and send: another round for this origin
+        # (another process) waits, then reads what this one remembered.
+        with memories.locked(state_path, cp.origin) as own_file:
+            memory = memories.recall(state_path, cp.origin)
+            if memory is not None:
+                _check_extends(own, base, memory, cp, note, own_file)
+            body = split_note(note)[0]
+            line = str(cosign(body, witness_signer, int(time.time()))).rstrip("\n")
+            # Remember before telling: once cosigned, never cosign a contradiction.
+            memories.remember(state_path, cp.origin, {
+                "size": cp.size, "root": base64.b64encode(cp.root).decode(),
+                "checkpoint": note, "cosigned_at": int(time.time())})
+            _post_cosignature(own, base, cp.size, line, witness_signer)
         return WitnessResult(cp.origin, memory["size"] if memory else 0, cp.size, line)
     finally:
         if client is None:
@@ -200,13 +206,22 @@ def run_once(base_url: str, ledger: str, witness_signer: Signer, state_path: Pat
 def _post_cosignature(client: httpx.Client, base: str, size: int, line: str,
                       witness_signer: Signer) -> None:
     payload = {"size": size, "cosignature": line, "witness_key": witness_signer.verifier().vkey}
+    url = f"{base}/checkpoint/cosignatures"
     try:
-        response = client.post(f"{base}/checkpoint/cosignatures", json=payload)
+        with client.stream("POST", url, json=payload) as response:
+            answer = _read_capped(response, url)
+            status = response.status_code
     except httpx.HTTPError as exc:
         raise WitnessError(f"cannot send the cosignature: {exc}") from None
-    if response.status_code != 200:
-        raise WitnessError(f"the log refused the cosignature ({response.status_code}): "
-                           f"{_detail(response)}")
+    if status != 200:
+        raise WitnessError(f"the log refused the cosignature ({status}): {_detail(answer)}")
+
+
+def _note(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WitnessError("the log's checkpoint is not UTF-8 text") from None
 
 
 def run_forever(base_url: str, ledger: str, witness_signer: Signer, state_path: Path | str,

@@ -169,12 +169,27 @@ def test_a_balance_the_page_shows_differently_from_the_signed_one_fails(demo_sit
     assert "页面上的余额与签名余额不符：(1002, general, CNY)" in result
 
 
-def test_without_ed25519_the_browser_says_so_and_checks_the_rest(demo_site, page):
+def test_without_ed25519_the_browser_says_not_verified_gives_the_command_and_checks_the_rest(
+        demo_site, page):
     page.add_init_script(NO_ED25519)
     verdict, result = check_balances(page, demo_site.url())
-    assert verdict == VERIFIED, result
-    assert "此浏览器不支持 Ed25519，未核对签名" in result
+    assert verdict.startswith("未核验 ✗") and "verified ✓" not in result, result
+    assert "此浏览器不支持 Ed25519" in result
+    assert f"sunledger verify --url {demo_site.base_url} --ledger {SLUG}" in result
     assert "签名余额文件的 SHA-256 与签名一致" in result
+
+
+def test_a_figures_note_without_the_logs_signature_fails(demo_site, page):
+    def strip_signature(route):
+        response = route.fetch()
+        answer = response.json()
+        answer["note"] = answer["note"].split("\n\n")[0] + "\n\n"
+        route.fulfill(response=response, json=answer)
+
+    page.route(re.compile(r"/figures\?size="), strip_signature)
+    verdict, result = check_balances(page, demo_site.url())
+    assert verdict == FAILED
+    assert "余额没有日志签名" in result and "carries no signature of the log" in result
 
 
 def test_a_page_newer_than_the_signed_figures_says_it_was_not_compared(site, page):

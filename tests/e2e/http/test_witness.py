@@ -15,7 +15,8 @@ from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.errors import SignatureError
 from ledger.format.notes import Signer, open_note
-from ledger.witness.cosigner import SplitView, load_state, new_witness_signer, run_once
+from ledger.witness.cosigner import SplitView, new_witness_signer, run_once
+from ledger.witness.memory import load_state, state_file
 from tests.builders.server import running
 from tests.builders.tamper import rewrite_history
 from tests.builders.community import Community
@@ -46,7 +47,8 @@ def test_the_witness_cosigns_and_the_server_serves_its_cosignature(
     assert result.cosignature in note
     log_key = town.log_signer.verifier()
     assert open_note(note, [log_key, witness.verifier()])[1] == [log_key.name, witness.name]
-    memory = load_state(state_path)["logs"][f"sunledger.example/{town.slug}"]
+    origin = f"sunledger.example/{town.slug}"
+    memory = load_state(state_file(state_path, origin))["logs"][origin]
     assert memory["size"] == 14 and memory["checkpoint"] in note
 
 
@@ -85,7 +87,8 @@ def test_the_witness_refuses_a_rewritten_history_and_keeps_both_checkpoints(
     assert str(evidence[0]) in str(refused.value)
     assert evidence[0].read_text() in cosigned_note
     assert f"\n{14 + regrow}\n" in evidence[1].read_text()
-    memory = json.loads(state_path.read_text())["logs"][f"sunledger.example/{town.slug}"]
+    origin = f"sunledger.example/{town.slug}"
+    memory = json.loads(state_file(state_path, origin).read_text())["logs"][origin]
     assert memory["size"] == 18  # its memory still holds what it cosigned
 
 
@@ -96,4 +99,4 @@ def test_the_witness_refuses_a_checkpoint_the_log_key_did_not_sign(
     someone_else = Community.open(app).log_signer.verifier().vkey
     with running(api) as url, pytest.raises(SignatureError):
         run_once(url, town.slug, witness, tmp_path / "state.json", someone_else)
-    assert not (tmp_path / "state.json").exists()
+    assert not list(tmp_path.glob("*.json"))
