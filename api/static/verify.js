@@ -218,14 +218,11 @@
 
   // --- showing the result (DOM methods only: no server text becomes HTML) -------
 
+  // One language at a time, the page's own (<html lang>, chosen by ?lang= and a cookie).
   function bilingual(tag, zh, en, className) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    node.append(zh + " ");
-    const english = document.createElement("span");
-    english.lang = "en";
-    english.textContent = en;
-    node.append(english);
+    node.textContent = document.documentElement.lang === "en" && en ? en : zh;
     return node;
   }
 
@@ -240,10 +237,12 @@
   function signedContent(entry) {
     const statement = entry.statement || {};
     const body = statement.body || {};
+    // The page names the statement type in the reader's language (not "entry.posted").
+    const kind = (section && section.dataset.typeLabel) || statement.type;
     const debits = (body.postings || []).filter((p) => p.side === "debit")
       .reduce((sum, p) => sum + p.amount, 0);
-    return bilingual("p", `签名内容：${statement.type}，日期 ${body.date}，摘要 ${body.memo || body.reason || "—"}，借方合计 ${yuan(debits)} 元`,
-                     `Signed content: ${statement.type}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
+    return bilingual("p", `签名内容：${kind}，日期 ${body.date}，摘要 ${body.memo || body.reason || "—"}，借方合计 ${yuan(debits)} 元`,
+                     `Signed content: ${kind}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
   }
 
   /** Run `verify(report)` behind `button`: each step that passed and the verdict go to
