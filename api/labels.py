@@ -22,7 +22,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                  "cash_withdrawal": ("提取现金", "Cash withdrawal"),
                  "cash": ("现金往来", "Cash"), "transfer": ("资金调拨", "Transfer"),
                  "renovation": ("维修", "Renovation"), "donation": ("捐赠", "Donation"),
-                 "activity": ("活动经费", "Activities"), "subsidy": ("补助", "Subsidy"),
+                 "activity": ("文体活动", "Activities"), "subsidy": ("补助", "Subsidy"),
                  "office": ("办公费", "Office costs"), "asset": ("资产购置", "Asset purchase")},
     "statement": {"entry.posted": ("收支记账", "Journal entry"),
                   "entry.reversed": ("红字冲销", "Reversal"),

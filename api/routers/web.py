@@ -3,8 +3,9 @@
 Routes translate, they don't decide: every figure comes from
 ``projections.queries`` (the views, never the aggregates), the checkpoint
 from the log's ``CheckpointLog``. Amounts stay integer fen until the
-template's ``yuan`` filter formats them. Pages work without JavaScript; only
-the "核验 Verify" button needs it (``static/verify.js`` recomputes the
+template's ``yuan`` filter formats them. Pages work without JavaScript (the
+language and text-size choices are links, remembered in cookies: ``api.web_lang``);
+only the "核验 Verify" button needs it (``static/verify.js`` recomputes the
 RFC 9162 root in the browser), and the community page's "核验余额 Verify the
 balances" (``static/figures.js`` holds the page to the signed figures of
 FORMAT.md section 10, so the balances state the log size they reflect).
@@ -26,7 +27,8 @@ from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.labels import code_for, label
 from api.limits import public_rate
 from api.web_charts import GEOMETRY, budget_through_year, monthly_flows
-from api.web_lang import LEDGER_TIME_ZONE, local_date, local_time, reading, remember, switch_url, today
+from api.web_lang import (LEDGER_TIME_ZONE, local_date, local_time, reading, remember,
+                          switch_url, today)
 from ledger.log.checkpointing import CheckpointLog
 from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound

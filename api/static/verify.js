@@ -262,7 +262,7 @@
     } catch (error) {
       const verdict = error instanceof Failure
         ? bilingual("p", failed[0], failed[1], "verdict fail")
-        : bilingual("p", "无法核验", "Could not verify ✗", "verdict fail");
+        : bilingual("p", "无法核验 ✗", "Could not verify ✗", "verdict fail");
       const reason = error instanceof Failure
         ? bilingual("p", error.zh, error.en, "reason")
         : bilingual("p", "原因：", error.message, "reason");
@@ -273,9 +273,9 @@
   }
 
   const run = () => runChecks(button, output, verify, {
-    passed: ({ entry }, steps) => [bilingual("p", "已核验", "Verified ✓", "verdict ok"), steps,
+    passed: ({ entry }, steps) => [bilingual("p", "已核验 ✓", "Verified ✓", "verdict ok"), steps,
                                    signedContent(entry)],
-    failed: ["核验失败", "Verification failed ✗"],
+    failed: ["核验失败 ✗", "Verification failed ✗"],
   });
 
   // Shared with figures.js (the community page's "Verify the balances"), loaded after this.
