@@ -102,7 +102,7 @@ def test_trade_page_shows_every_step_in_order_the_masked_bids_and_the_award(gove
 
     assert cells(page, 'table.disclosures [data-col="stage"]') == [
         "交易公告", "成交公示", "结果公开"]
-    assert "24 for, 1 against, 2 abstained" in page.locator("#votes").inner_text()
+    assert "赞成 24，反对 1，弃权 2" in page.locator("#votes").inner_text()
     settled = page.locator('table.steps tr[data-type="trade.settled"]')
     assert yuan(RECEIVED) in settled.inner_text()
     [rent] = trade["steps"][STEP_TYPES.index("trade.settled")]["detail"]["entries"]
