@@ -14,7 +14,7 @@ from typing import Any
 MONTHS = 12
 chart_width = 360
 chart_height = 180
-plot_top = 10
+plot_top = 16           # room above the tallest bar for the scale label
 plot_bottom = 150         # the baseline; month numbers sit under it
 plot_left = 12
 group_width = 28          # one month: two bars and a gap

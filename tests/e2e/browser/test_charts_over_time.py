@@ -71,6 +71,8 @@ def test_monthly_bars_match_the_table_and_the_transactions(site, page):
             assert bar["y"] + bar["height"] == plot_bottom
         tallest = max(bars.values(), key=lambda bar: bar["amount"])
         assert tallest["height"] == plot_bottom - plot_top
+        scale = page.locator(f"{chart} svg text.scale")  # the chart states its scale
+        assert int(scale.get_attribute("data-amount")) == largest
     # The table shows the same numbers in yuan, as the page formats money.
     activity = 'figure[data-chart=flows][data-fund="activity"] table.months'
     january = page.locator(f'{activity} tr[data-month="{site.year}-01"] [data-col=income]')
