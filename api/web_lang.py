@@ -65,6 +65,8 @@ def reading(request: Request) -> Reading:
 
 
 def remember(response: Response, chosen: Reading) -> None:
+    # The same URL reads differently per cookie: a shared cache must keep them apart.
+    response.headers["Vary"] = "Cookie"
     for name, value in chosen.remember.items():
         response.set_cookie(name, value, max_age=cookie_max_age_seconds, samesite="lax",
                             httponly=True)

@@ -114,3 +114,13 @@ def test_the_verify_result_names_the_statement_type_in_the_pages_language(site, 
         expect(signed).to_be_visible()
         assert kind in signed.inner_text() and "entry.posted" not in signed.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_choice_is_a_cookie_and_pages_say_they_vary_by_it(site):
+    answer = httpx.get(site.url("?lang=en"), timeout=30)
+    assert answer.status_code == 200 and answer.headers["vary"] == "Cookie"
+    assert answer.cookies["lang"] == "en" and '<html lang="en"' in answer.text
+    again = httpx.get(site.url(), cookies={"lang": "en"}, timeout=30)
+    assert '<html lang="en"' in again.text and "set-cookie" not in again.headers
+    odd = httpx.get(site.url(), cookies={"lang": "<script>"}, timeout=30)
+    assert '<html lang="zh-CN"' in odd.text
