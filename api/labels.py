@@ -1,5 +1,8 @@
 """What residents read for the codes the views carry: (中文, English), for the
-finance pages (api.routers.web) and the governance pages (api.routers.web_governance)."""
+finance pages (api.routers.web) and the governance pages (api.routers.web_governance).
+
+A page shows one language at a time (``api.web_lang``); the pair is kept together
+so a code never has a label in one language and not the other."""
 
 from __future__ import annotations
 
@@ -11,6 +14,29 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "document": {"receipt": ("收据", "Receipt"), "invoice": ("发票", "Invoice"),
                  "contract": ("合同", "Contract"), "bank_statement": ("银行回单", "Bank slip"),
                  "other": ("其他", "Other")},
+    # Every category the demo books and the test communities use (ledger/demo/).
+    "category": {"opening": ("期初余额", "Opening balance"), "grant": ("财政拨款", "Grant"),
+                 "rent": ("租金收入", "Rent"), "bank_fee": ("银行手续费", "Bank fee"),
+                 "interest": ("利息收入", "Interest"), "parking": ("停车收费", "Parking fees"),
+                 "cash_deposit": ("现金存入银行", "Cash deposit"),
+                 "cash_withdrawal": ("提取现金", "Cash withdrawal"),
+                 "cash": ("现金往来", "Cash"), "transfer": ("资金调拨", "Transfer"),
+                 "renovation": ("维修", "Renovation"), "donation": ("捐赠", "Donation"),
+                 "activity": ("文体活动", "Activities"), "subsidy": ("补助", "Subsidy"),
+                 "office": ("办公费", "Office costs"), "asset": ("资产购置", "Asset purchase")},
+    "statement": {"entry.posted": ("收支记账", "Journal entry"),
+                  "entry.reversed": ("红字冲销", "Reversal"),
+                  "entry.confirmed": ("出纳确认", "Cashier's confirmation"),
+                  "entry.approved": ("支付审批", "Payment approval"),
+                  "entry.rejected": ("不予支付", "Payment rejected"),
+                  "resolution.recorded": ("居民代表会议决议", "Resolution"),
+                  "question.asked": ("居民提问", "Question"),
+                  "question.answered": ("答复", "Answer")},
+    "approval": {"pending": ("待审批", "Waiting for approval"), "approved": ("已审批", "Approved"),
+                 "rejected": ("未获批准", "Rejected")},
+    "approval_level": {"approval": ("须审批", "needs approval"),
+                       "major": ("重大事项（须居民代表会议决议）",
+                                 "major payment (needs a residents' resolution)")},
     "status": {"in_force": ("有效", "In force"), "reversed": ("已冲销", "Reversed"),
                "reversal": ("红字冲销", "Reversal")},
     "side": {"debit": ("借", "Debit"), "credit": ("贷", "Credit")},
@@ -46,4 +72,17 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 def label(group: str, code: str | None) -> tuple[str, str]:
     """(中文, English) for a code; an unknown code is shown as it is, in both."""
-    return LABELS.get(group, {}).get(code or "", (code or "—", ""))
+    return LABELS.get(group, {}).get(code or "", (code or "—", code or "—"))
+
+
+def code_for(group: str, text: str | None) -> str | None:
+    """The code a person typed as a code or as its label in either language
+    (``维修``, ``Renovation`` and ``renovation`` are all ``renovation``); any other
+    text is returned as it is, for the query to find nothing under it."""
+    if text is None:
+        return None
+    wanted = text.strip().casefold()
+    for code, pair in LABELS.get(group, {}).items():
+        if wanted in (code.casefold(), pair[0].casefold(), pair[1].casefold()):
+            return code
+    return text

@@ -3,8 +3,9 @@
 Routes translate, they don't decide: every figure comes from
 ``projections.queries`` (the views, never the aggregates), the checkpoint
 from the log's ``CheckpointLog``. Amounts stay integer fen until the
-template's ``yuan`` filter formats them. Pages work without JavaScript; only
-the "核验 Verify" button needs it (``static/verify.js`` recomputes the
+template's ``yuan`` filter formats them. Pages work without JavaScript (the
+language and text-size choices are links, remembered in cookies: ``api.web_lang``);
+only the "核验 Verify" button needs it (``static/verify.js`` recomputes the
 RFC 9162 root in the browser), and the community page's "核验余额 Verify the
 balances" (``static/figures.js`` holds the page to the signed figures of
 FORMAT.md section 10, so the balances state the log size they reflect).
@@ -14,7 +15,6 @@ because a person reads it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -25,22 +25,25 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.deps import SEQ_MAX, Checkpoints, Reader
-from api.labels import label
+from api.labels import code_for, label
 from api.limits import public_rate
 from ledger.domain import fields
+from api.web_charts import GEOMETRY, budget_through_year, monthly_flows
+from api.web_lang import (LEDGER_TIME_ZONE, local_date, local_time, reading, remember,
+                          switch_url, today)
 from ledger.log.checkpointing import CheckpointLog
 from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
 from projections import queries
+from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 
 API_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
 STATIC_DIR = API_DIR / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-CHINA_TIME = timezone(timedelta(hours=8))  # "this year" is the community's calendar year
 latest_items_max = 10
 page_items_default = 20
 page_items_max = 100
@@ -65,11 +68,16 @@ def _shown(value: object) -> object:
 
 
 TEMPLATES.env.finalize = _shown
+TEMPLATES.env.filters["local_time"] = local_time
+TEMPLATES.env.filters["local_date"] = local_date
 TEMPLATES.env.globals["label"] = label
+TEMPLATES.env.globals["chart"] = GEOMETRY
+TEMPLATES.env.globals["time_zone"] = LEDGER_TIME_ZONE.key
 
 
 def current_year() -> int:
-    return datetime.now(CHINA_TIME).year
+    """"This year" is the community's calendar year, in the ledger's time zone."""
+    return today().year
 
 
 def get_view(request: Request) -> FinanceView:
@@ -83,7 +91,15 @@ View = Annotated[FinanceView, Depends(get_view)]
 def render(request: Request, template: str, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     context.setdefault("root", request.scope.get("root_path", ""))  # links work behind a prefix
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    chosen = reading(request)
+    other_lang = "en" if chosen.lang == "zh" else "zh"
+    other_text = "normal" if chosen.text == "large" else "large"
+    context.update(lang=chosen.lang, html_lang=chosen.html_lang, text_size=chosen.text,
+                   lang_url=switch_url(request, lang=other_lang),
+                   text_url=switch_url(request, text=other_text))
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    remember(response, chosen)
+    return response
 
 
 def error_page(request: Request, error: LedgerError) -> HTMLResponse:
@@ -207,6 +223,8 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
     fund_names = {f["fund"]: f for f in balances["funds"]}
     status = queries.status(view, ledger, log_size=reader.size(ledger))["projections"][0]
     return render(request, "community.html", info=info, year=chosen, balances=balances,
+                  flow_charts=monthly_flows(usage["by_month"], chosen),
+                  budget_charts=budget_through_year(usage["by_month"], budgets["funds"], chosen),
                   funds=fund_rows(balances, usage), budgets=budget_rows(budgets),
                   categories=category_rows(usage, fund_names), usage_totals=usage["totals"],
                   latest=latest["items"], fund_names=fund_names,
@@ -231,7 +249,9 @@ def transactions(request: Request, ledger: str, view: View) -> HTMLResponse:
     try:
         limit = _number(query.get("limit"), "limit", 1, page_items_max) or page_items_default
         cursor = _number(query.get("cursor"), "cursor", 0, SEQ_MAX)
-        filters = queries.TransactionFilters(**form)
+        # A person may type a category's label in either language, or its code.
+        filters = queries.TransactionFilters(**{**form, "category": code_for(
+            "category", form["category"])})
         page = queries.transactions(view, ledger, filters, cursor=cursor, limit=limit)
     except FormatError as bad:
         error = bad.message
@@ -246,7 +266,8 @@ def transactions(request: Request, ledger: str, view: View) -> HTMLResponse:
 
 
 def known_categories(view: FinanceView, ledger: str) -> list[str]:
-    """Categories seen in the books, to suggest in the filter (a datalist, no JS)."""
+    """Categories seen in the books, to suggest in the filter (a datalist, no JS; the
+    template shows each by its label, which the filter takes as well as the code)."""
     usage = queries.fund_usage(view, ledger)
     return sorted({row["category"] for row in usage["by_category"]})
 
@@ -258,9 +279,10 @@ def transaction(request: Request, ledger: str, seq: str, view: View) -> HTMLResp
         info = ledger_info(view, ledger)
         item = queries.transaction(view, ledger, number)
         funds = {f["code"]: f for f in queries.chart(view, ledger)["funds"]}
+        story = entry_story(view, ledger, number)
     except FormatError:
         return error_page(request, NotFound(f"没有这一条 there is no entry {seq[:24]!r}"))
     except LedgerError as error:
         return error_page(request, error)
-    return render(request, "transaction.html", info=info, item=item, fund_names=funds,
+    return render(request, "transaction.html", info=info, item=item, fund_names=funds, story=story,
                   genesis=genesis_hash(view, ledger), api=api_base(request, ledger))

@@ -174,10 +174,10 @@
 
   const run = () => check.runChecks(button, output, verify, {
     passed: ({ compared }, steps) => [compared
-      ? bilingual("p", "余额已核验", "Balances verified ✓", "verdict ok")
-      : bilingual("p", "签名余额已核验，本页余额未比对", "Signed figures verified ✓, this page not compared", "verdict ok"),
+      ? bilingual("p", "余额已核验 ✓", "Balances verified ✓", "verdict ok")
+      : bilingual("p", "签名余额已核验 ✓，本页余额未比对", "Signed figures verified ✓, this page not compared", "verdict ok"),
       steps],
-    failed: ["余额核验失败", "Balance check failed ✗"],
+    failed: ["余额核验失败 ✗", "Balance check failed ✗"],
   });
 
   button.hidden = false;

@@ -220,14 +220,11 @@
 
   // --- showing the result (DOM methods only: no server text becomes HTML) -------
 
+  // One language at a time, the page's own (<html lang>, chosen by ?lang= and a cookie).
   function bilingual(tag, zh, en, className) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    node.append(zh + " ");
-    const english = document.createElement("span");
-    english.lang = "en";
-    english.textContent = en;
-    node.append(english);
+    node.textContent = document.documentElement.lang === "en" && en ? en : zh;
     return node;
   }
 
@@ -242,10 +239,12 @@
   function signedContent(entry) {
     const statement = entry.statement || {};
     const body = statement.body || {};
+    // The page names the statement type in the reader's language (not "entry.posted").
+    const kind = (section && section.dataset.typeLabel) || statement.type;
     const debits = (body.postings || []).filter((p) => p.side === "debit")
       .reduce((sum, p) => sum + p.amount, 0);
-    return bilingual("p", `签名内容：${statement.type}，日期 ${body.date}，摘要 ${body.memo || body.reason || "—"}，借方合计 ${yuan(debits)} 元`,
-                     `Signed content: ${statement.type}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
+    return bilingual("p", `签名内容：${kind}，日期 ${body.date}，摘要 ${body.memo || body.reason || "—"}，借方合计 ${yuan(debits)} 元`,
+                     `Signed content: ${kind}, date ${body.date}, debits ${yuan(debits)} yuan`, "signed-content");
   }
 
   // A check whose signature the browser could not verify is no verification: no tick.
@@ -298,7 +297,7 @@
     } catch (error) {
       const verdict = error instanceof Failure
         ? bilingual("p", failed[0], failed[1], "verdict fail")
-        : bilingual("p", "无法核验", "Could not verify ✗", "verdict fail");
+        : bilingual("p", "无法核验 ✗", "Could not verify ✗", "verdict fail");
       const reason = error instanceof Failure
         ? bilingual("p", error.zh, error.en, "reason")
         : bilingual("p", "原因：", error.message, "reason");
@@ -309,9 +308,9 @@
   }
 
   const run = () => runChecks(button, output, verify, {
-    passed: ({ entry }, steps) => [bilingual("p", "已核验", "Verified ✓", "verdict ok"), steps,
+    passed: ({ entry }, steps) => [bilingual("p", "已核验 ✓", "Verified ✓", "verdict ok"), steps,
                                    signedContent(entry)],
-    failed: ["核验失败", "Verification failed ✗"],
+    failed: ["核验失败 ✗", "Verification failed ✗"],
   });
 
   // Shared with figures.js (the community page's "Verify the balances"), loaded after this.
