@@ -10,7 +10,8 @@ HEAD = "date: 2026-03-05\ncategory: activity\ncounterparty: 阳光文体用品�
 BAD_ENTRY_FILES = {
     "unbalanced": (HEAD + '  - {account: "5001", fund: activity, side: debit, amount: "1,200.00"}\n'
                           '  - {account: "1002", fund: activity, side: credit, amount: "1,100.00"}\n',
-                   "unbalanced"),
+                   # in the yuan the agent typed, not "by 10000" fen
+                   "activity: debits exceed credits by 100.00 CNY"),
     "float amount": (HEAD + '  - {account: "5001", fund: activity, side: debit, amount: 12.50}\n'
                             '  - {account: "1002", fund: activity, side: credit, amount: 12.50}\n',
                      "never floats"),
