@@ -230,13 +230,18 @@ def budget_set(
     year: Annotated[int, typer.Argument(help="The budget year, e.g. 2026.")],
     amount: Annotated[str, typer.Argument(help='The amount as a decimal string, "1,200,000.00".')],
     memo: Annotated[str, typer.Option("--memo", help="A note, e.g. the resolution number.")] = "",
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why the budget changes (预算调整): required when the fund already "
+                         "has a budget for the year.")] = "",
     key: SignerKey = "committee",
 ) -> None:
-    """Set a fund's budget for a year (signed by the committee)."""
+    """Set a fund's budget for a year, or revise it with --reason (signed by the committee)."""
     cli = cli_of(ctx)
     body = {"fund": fund, "year": year, "amount": amount_of(amount, cli.currency(ledger))}
     if memo:
         body["memo"] = memo
+    if reason:
+        body["reason"] = reason
     receipt = cli.submit(cli.signer(ledger, key).sign("fund.budgeted", body))
     print_receipt(receipt, f"budget {fund} {year} set")
 

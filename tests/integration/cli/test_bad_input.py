@@ -78,3 +78,13 @@ def test_reversing_an_entry_that_is_not_a_journal_entry_is_refused(cli, town):
     before = cli.stored_size(town)
     assert "only posted journal entries" in cli.fails("reverse", town, "1", "--reason", "x")
     assert cli.stored_size(town) == before
+
+
+def test_setting_a_budget_twice_needs_a_reason_from_the_command_line(cli, town):
+    cli.ok("budget", "set", town, "activity", "2026", "60,000.00")
+    before = cli.stored_size(town)
+    assert "must give its reason" in cli.fails("budget", "set", town, "activity", "2026",
+                                               "90,000.00")
+    assert cli.stored_size(town) == before
+    cli.ok("budget", "set", town, "activity", "2026", "90,000.00", "--reason", "增加活动 more")
+    assert cli.stored_size(town) == before + 1
