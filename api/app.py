@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, AsyncIterator, Iterable
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from api import metrics as metrics_module
 from api.errors import install_problem_handlers, problem_response
@@ -113,8 +114,12 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
             if owned:
                 ledger_app.close()
 
-    api = FastAPI(title="Sunledger", version="1", lifespan=lifespan,
-                  summary="Signed, hash-chained, Merkle-tree ledgers for community finance")
+    # /docs and /redoc load Swagger UI and ReDoc from the app itself (packaged by
+    # fastapi-offline), so the API reference works on a machine with no internet.
+    api = FastAPIOffline(title="Sunledger", version="1", lifespan=lifespan,
+                         static_url="/docs-assets",
+                         summary="Signed, hash-chained, Merkle-tree ledgers for community finance")
+    api.middleware("http")(_reference_pages_stay_offline)
     api.state.settings = settings
     api.state.options = options
     api.state.ledger = ledger_app
@@ -139,6 +144,20 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
                            max_age=600)
     api.add_middleware(metrics_module.MetricsMiddleware, metrics=metrics)
     return api
+
+
+# ReDoc's sidebar shows a logo from cdn.redoc.ly: the policy keeps the reference pages
+# from contacting any other host (the logo then hides itself).
+_REFERENCE_PAGES_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                           "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                           "worker-src 'self' blob:; connect-src 'self'")
+
+
+async def _reference_pages_stay_offline(request: Request, call_next):
+    response = await call_next(request)
+    if request.url.path in ("/docs", "/redoc"):
+        response.headers["Content-Security-Policy"] = _REFERENCE_PAGES_POLICY
+    return response
 
 
 async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:

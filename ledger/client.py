@@ -66,8 +66,13 @@ class Signer:
             body["kind"] = kind
         return self.sign("account.opened", body, **kw)
 
-    def budget(self, fund: str, year: int, amount: int, **kw: Any) -> SignedStatement:
-        return self.sign("fund.budgeted", {"fund": fund, "year": year, "amount": amount}, **kw)
+    def budget(self, fund: str, year: int, amount: int, reason: str | None = None,
+               **kw: Any) -> SignedStatement:
+        """``reason``: required when the fund already has a budget for ``year`` (a revision)."""
+        body: dict[str, Any] = {"fund": fund, "year": year, "amount": amount}
+        if reason:
+            body["reason"] = reason
+        return self.sign("fund.budgeted", body, **kw)
 
     def post(self, date: str, category: str, counterparty: dict[str, str],
              postings: list[dict[str, Any]], memo: str = "",

@@ -200,6 +200,12 @@ class NoticeClosed(DomainError):
     code = "notice-closed"
 
 
+class RevisionNeedsReason(DomainError):
+    """A second budget for the same fund and year revises the first: it must say why."""
+
+    code = "revision-needs-reason"
+
+
 class AwardNeedsReason(DomainError):
     """Awarding to anything but the highest valid bid needs a written reason."""
 

@@ -30,6 +30,9 @@ class Settings:
     clock_skew_max_seconds: int = policy.clock_skew_max_seconds
     checkpoint_every_entries: int = 256
     checkpoint_every_seconds: float = 60.0
+    # Where residents reach this server (host[/path]); `init` signs ORIGIN/LEDGER into
+    # the genesis as the checkpoint origin, so it must be the deployment's own name.
+    public_origin: str = ""
 
     @classmethod
     def from_env(cls, database: str | None = None, data_dir: Path | None = None) -> Settings:
@@ -45,6 +48,7 @@ class Settings:
                                                         base.checkpoint_every_entries)),
             checkpoint_every_seconds=float(os.environ.get("SUNLEDGER_CHECKPOINT_EVERY_SECONDS",
                                                           base.checkpoint_every_seconds)),
+            public_origin=os.environ.get("SUNLEDGER_PUBLIC_ORIGIN", "").strip().rstrip("/"),
         )
 
     @property

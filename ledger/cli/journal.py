@@ -8,6 +8,7 @@ YAML or JSON number may already have been read as a float.
 from __future__ import annotations
 
 from datetime import date as Date
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -16,7 +17,10 @@ import typer
 from ledger.cli.common import LedgerArg, amount_of, cli_of, print_receipt, today
 from ledger.cli.input_files import load_document, sha256_of_file
 from ledger.client import posting
-from ledger.errors import DomainError, FormatError, NotFound
+from ledger.errors import DomainError, FormatError, LedgerError, NotFound
+from ledger.format import cjson
+from ledger.format.statements import Entry, parse_time
+from ledger.log.application import LedgerApplication
 
 FILE_FIELDS = {"date", "category", "counterparty", "memo", "postings", "debit", "credit",
                "documents"}
@@ -26,6 +30,9 @@ KeyOption = Annotated[str, typer.Option(
     help="The signer's key file, or its label under DATA_DIR/keys/LEDGER/.")]
 DateOption = Annotated[Optional[str], typer.Option(
     "--date", metavar="YYYY-MM-DD", help="Business date. Default: today.")]
+
+SAME_ENTRY_DAYS = 30
+SAME_ENTRY_LOOKBACK_MAX = 5_000  # entries read back at most: bounded work per post
 
 
 def register(app: typer.Typer) -> None:
@@ -158,6 +165,9 @@ def post(
     receipt: Annotated[Optional[list[Path]], typer.Option(
         "--receipt", exists=True, dir_okay=False, metavar="FILE",
         help="A scanned receipt: its SHA-256 goes on the log. Repeat for more.")] = None,
+    again: Annotated[bool, typer.Option(
+        "--again", help=f"Record it even though an entry with the same content was posted in "
+                        f"the last {SAME_ENTRY_DAYS} days (a real second payment).")] = False,
 ) -> None:
     """Record a journal entry (signed by the agent); prints its seq and hash."""
     cli = cli_of(ctx)
@@ -169,8 +179,34 @@ def post(
     else:
         body = body_from_options(currency, date, category, counterparty, counterparty_kind, memo,
                                  debit or [], credit or [], receipt or [])
+    if not again:
+        earlier = same_entry_posted_lately(cli.app, ledger, body)
+        if earlier is not None:
+            raise FormatError(f"entry {earlier} posted in the last {SAME_ENTRY_DAYS} days has "
+                              "exactly this content; nothing recorded. If it really happened "
+                              "twice, run the command again with --again")
     signed = cli.signer(ledger, key).sign("entry.posted", body)
     print_receipt(cli.submit(signed), "posted")
+
+
+def same_entry_posted_lately(app: LedgerApplication, ledger: str,
+                             body: dict[str, Any]) -> int | None:
+    """The seq of a posted entry of the last SAME_ENTRY_DAYS whose body equals ``body``:
+    the same file run twice would otherwise record the same payment twice."""
+    size = app.reader.size(ledger)
+    since = datetime.now(timezone.utc) - timedelta(days=SAME_ENTRY_DAYS)
+    wanted = cjson.dumps(body)
+    match = None
+    for stored in app.reader.stored(ledger, max(0, size - SAME_ENTRY_LOOKBACK_MAX), size):
+        try:
+            entry = Entry.from_leaf(stored.leaf)
+        except LedgerError:
+            continue  # the verifier reports a damaged entry; here it is just not a match
+        statement = entry.signed.statement
+        if (statement.type == "entry.posted" and parse_time(entry.recorded_at) >= since
+                and cjson.dumps(statement.body) == wanted):
+            match = entry.seq
+    return match
 
 
 def reverse(

@@ -21,6 +21,7 @@ from ledger.domain.accounts import ACCOUNT_CLASSES, MONEY_KINDS
 from ledger.errors import FormatError, LedgerExists
 from ledger.format.notes import check_name
 from ledger.format.statements import SLUG_RE
+from ledger.settings import Settings
 
 AdminKey = Annotated[str, typer.Option(
     "--admin-key", metavar="PATH_OR_LABEL",
@@ -41,15 +42,27 @@ def register(app: typer.Typer) -> None:
     app.add_typer(budget_app, name="budget")
 
 
-def _check_genesis_inputs(ledger: str, name: str, origin: str, currency: str) -> None:
-    """Refuse bad input before any key file is written."""
+def _check_slug(ledger: str) -> None:
     if not SLUG_RE.fullmatch(ledger):
         raise FormatError(f"ledger {ledger!r} must be 2-63 of a-z, 0-9, '-' (starting with "
                           "a letter or digit)")
+
+
+def _check_genesis_inputs(name: str, origin: str, currency: str) -> None:
+    """Refuse bad input before any key file is written."""
     if not name.strip() or len(name.encode()) > policy.name_bytes_max:
         raise FormatError(f"--name must be 1 to {policy.name_bytes_max} bytes")
     check_name(origin)
     money.minor_digits(currency)
+
+
+def _public_origin(settings: Settings, ledger: str) -> str:
+    """The genesis names the checkpoint origin for good: no placeholder host is made up."""
+    if not settings.public_origin:
+        raise FormatError("give the checkpoint origin: --origin HOST/LEDGER (the name "
+                          "residents reach this server by, e.g. ledger.example.org/"
+                          f"{ledger}), or set SUNLEDGER_PUBLIC_ORIGIN=HOST")
+    return f"{settings.public_origin}/{ledger}"
 
 
 def init(
@@ -57,20 +70,30 @@ def init(
     ledger: LedgerArg,
     name: Annotated[str, typer.Option("--name", help="The community's name, e.g. 新竹社区.")],
     origin: Annotated[Optional[str], typer.Option(
-        "--origin", help="Checkpoint origin line. Default: sunledger.example/LEDGER.")] = None,
+        "--origin", help="Checkpoint origin line, the server's public name and the ledger, "
+                         "e.g. ledger.example.org/hexi. Default: "
+                         "$SUNLEDGER_PUBLIC_ORIGIN/LEDGER.")] = None,
     currency: Annotated[str, typer.Option("--currency", help="ISO 4217 currency.")] = "CNY",
     admin_key: Annotated[Optional[Path], typer.Option(
         "--admin-key", metavar="PATH",
         help="Admin key file to sign genesis with (made if missing). Default: "
              "DATA_DIR/keys/LEDGER/admin.key.")] = None,
     label: Annotated[str, typer.Option("--label", help="Label of the admin key.")] = "admin",
+    if_missing: Annotated[bool, typer.Option(
+        "--if-missing", help="If the ledger already exists, leave it as it is and succeed "
+                             "(so a setup script can run twice).")] = False,
 ) -> None:
     """Open a new ledger: admin key, server log key, genesis entry (seq 0)."""
     cli = cli_of(ctx)
-    origin = origin or f"sunledger.example/{ledger}"
-    _check_genesis_inputs(ledger, name, origin, currency)
+    _check_slug(ledger)
     if cli.app.reader.size(ledger):
+        if if_missing:
+            out().print(f"ledger [bold]{ledger}[/bold] already exists in "
+                        f"{escape(cli.settings.describe())}; left as it is")
+            return
         raise LedgerExists(f"ledger {ledger!r} already exists in {cli.settings.describe()}")
+    origin = origin or _public_origin(cli.settings, ledger)
+    _check_genesis_inputs(name, origin, currency)
     path = admin_key.expanduser() if admin_key else keyring.key_path(cli.settings, ledger, "admin")
     key, made = keyring.load_or_create(path, label)
     log_signer = keyring.load_or_create_log_key(cli.settings, ledger, origin)
@@ -211,13 +234,18 @@ def budget_set(
     year: Annotated[int, typer.Argument(help="The budget year, e.g. 2026.")],
     amount: Annotated[str, typer.Argument(help='The amount as a decimal string, "1,200,000.00".')],
     memo: Annotated[str, typer.Option("--memo", help="A note, e.g. the resolution number.")] = "",
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why the budget changes (预算调整): required when the fund already "
+                         "has a budget for the year.")] = "",
     key: SignerKey = "committee",
 ) -> None:
-    """Set a fund's budget for a year (signed by the committee)."""
+    """Set a fund's budget for a year, or revise it with --reason (signed by the committee)."""
     cli = cli_of(ctx)
     body = {"fund": fund, "year": year, "amount": amount_of(amount, cli.currency(ledger))}
     if memo:
         body["memo"] = memo
+    if reason:
+        body["reason"] = reason
     receipt = cli.submit(cli.signer(ledger, key).sign("fund.budgeted", body))
     print_receipt(receipt, f"budget {fund} {year} set")
 

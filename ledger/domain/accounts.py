@@ -6,7 +6,7 @@ from ledger.domain import policy
 from ledger.domain import fields
 from ledger.domain.effects import AccountOpened, BudgetSet, Effects, FundCreated
 from ledger.domain.types import Context, statement_type
-from ledger.errors import DomainError, UnknownFund
+from ledger.errors import DomainError, RevisionNeedsReason, UnknownFund
 from ledger.domain.state import Account, Fund, LedgerState
 from ledger.format.statements import Entry
 
@@ -64,13 +64,18 @@ def apply_account_opened(state: LedgerState, entry: Entry) -> Effects:
 @statement_type("fund.budgeted")
 def decide_fund_budgeted(ctx: Context) -> None:
     body = ctx.body
-    fields.only_fields(body, {"fund", "year", "amount"}, {"memo"})
+    fields.only_fields(body, {"fund", "year", "amount"}, {"memo", "reason"})
     fund = fields.code(body, "fund")
     if fund not in ctx.state.funds:
         raise UnknownFund(f"fund {fund} does not exist", fund=fund)
-    fields.integer(body["year"], "year", minimum=YEAR_MIN, maximum=YEAR_MAX)
+    year = fields.integer(body["year"], "year", minimum=YEAR_MIN, maximum=YEAR_MAX)
     fields.amount(body["amount"], "amount", maximum=policy.amount_max_fen)
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
+    reason = fields.text(body, "reason", bytes_max=policy.memo_bytes_max, required=False)
+    # An adopted budget changes only by a stated revision (预算调整), never silently.
+    if (fund, year) in ctx.state.budgets and not (reason or "").strip():
+        raise RevisionNeedsReason(f"fund {fund} already has a budget for {year}: a revision "
+                                  "must give its reason", fund=fund, year=year)
 
 
 @decide_fund_budgeted.applier

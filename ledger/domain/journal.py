@@ -64,10 +64,17 @@ def _postings(ctx: Context, value: Any) -> list[tuple[str, str, str, int]]:
         totals[(fund, currency)] += signed
     off = {f"{fund}/{currency}": total for (fund, currency), total in totals.items() if total}
     if off:
-        raise UnbalancedEntry("debits and credits differ per fund: " +
-                              ", ".join(f"{k} by {v}" for k, v in sorted(off.items())),
-                              imbalance=off)
+        # Said in the unit people type (yuan), never in fen; `imbalance` keeps the fen.
+        raise UnbalancedEntry("debits and credits differ per fund: " + ", ".join(
+            f"{fund}: {_side_ahead(total)} by {money.format_amount(abs(total), currency)} "
+            f"{currency}" for (fund, currency), total in sorted(totals.items()) if total),
+            imbalance=off)
     return postings
+
+
+def _side_ahead(signed_total: int) -> str:
+    """Debits count positive in a posting's signed amount."""
+    return "debits exceed credits" if signed_total > 0 else "credits exceed debits"
 
 
 def check_money_accounts(state: LedgerState, postings: list[Posting] | tuple[Posting, ...]) -> None:

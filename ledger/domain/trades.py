@@ -51,6 +51,13 @@ STEP_AFTER = {
 CANCELLABLE = frozenset({"proposed", "resolved", "noticed", "award_pending", "awarded"})
 
 
+def _yuan(ctx: Context, minor: Any) -> str:
+    """An amount in the unit people type, for messages (the body keeps minor units)."""
+    if isinstance(minor, int) and not isinstance(minor, bool):
+        return f"{money.format_amount(minor, ctx.state.currency)} {ctx.state.currency}"
+    return repr(minor)
+
+
 def trade_of(ctx: Context, statuses: frozenset[str] | None = None) -> Trade:
     seq = fields.integer(ctx.body.get("trade"), "trade", minimum=0, maximum=SEQ_MAX)
     trade = ctx.state.trades.get(seq)
@@ -279,12 +286,13 @@ def decide_settled(ctx: Context) -> None:
     total = sum(_receipt(ctx, trade, fields.integer(seq, "entries[]", minimum=0,
                                                     maximum=SEQ_MAX)) for seq in seqs)
     if fields.amount(ctx.body["amount"], "amount", maximum=policy.amount_max_fen) != total:
-        raise DomainError(f"amount {ctx.body['amount']} differs from the {total} received in "
-                          "the listed entries", received=total)
+        raise DomainError(f"amount {_yuan(ctx, ctx.body['amount'])} differs from the "
+                          f"{_yuan(ctx, total)} received in the listed entries", received=total)
     price = ctx.state.bids[trade.award_bid].amount
     if trade.method != "lease" and total < price:
-        raise DomainError(f"a {trade.method} settles only when the full price {price} is "
-                          f"received; the entries bring {total}", price=price, received=total)
+        raise DomainError(f"a {trade.method} settles only when the full price "
+                          f"{_yuan(ctx, price)} is received; the entries bring "
+                          f"{_yuan(ctx, total)}", price=price, received=total)
 
 
 @decide_settled.applier

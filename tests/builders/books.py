@@ -52,7 +52,8 @@ def a_year_of_books(community: Community) -> Books:
     books.submit(community.committee.budget("activity", 2026, 300_000))
     books.submit(community.committee.budget("renovation", 2026, 2_000_000))
     books.submit(community.committee.budget("activity", 2025, 100_000))
-    books.submit(community.committee.budget("activity", 2026, 350_000))  # replaces 300,000
+    books.submit(community.committee.budget("activity", 2026, 350_000,  # replaces 300,000
+                                            reason="重阳节活动增加 more for the autumn festival"))
     books.receive("general", 100_000, "2025-12-20", "grant", STREET_OFFICE, name="grant_2025")
     books.receive("activity", 500_000, "2026-01-05", "grant", STREET_OFFICE, name="grant")
     books.receive("renovation", 3_000_000, "2026-01-10", "grant", STREET_OFFICE)

@@ -76,7 +76,7 @@ def write(path: Path, text: str) -> Path:
 def a_community_from_the_command_line(cli: Cli, slug: str) -> str:
     """A small community set up entirely from the command line: agent, cashier,
     committee keys; the activity fund; bank, grant and spending accounts."""
-    cli.ok("init", slug, "--name", "新竹社区")
+    cli.ok("init", slug, "--name", "新竹社区", "--origin", f"ledger.example.org/{slug}")
     for role in ("agent", "cashier", "committee"):
         cli.ok("keys", "new", role, "--ledger", slug)
         cli.ok("keys", "register", slug, "--key", role, "--roles", role)
@@ -108,7 +108,7 @@ def a_governed_community_from_the_command_line(runner: Cli) -> Cli:
     """Keys for every role but intake, two funds, the asset and works accounts, an
     approval policy and the disclosure catalogue, all from the command line."""
     slug = runner.slug
-    runner.ok("init", slug, "--name", "新竹社区")
+    runner.ok("init", slug, "--name", "新竹社区", "--origin", f"ledger.example.org/{slug}")
     for role in ("agent", "cashier", "committee", "supervisor"):
         runner.ok("keys", "new", role, "--ledger", slug)
         runner.ok("keys", "register", slug, "--key", role, "--roles", role)

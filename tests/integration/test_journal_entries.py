@@ -28,14 +28,15 @@ def pair(fund, amount, debit="1002", credit="4001"):
 def test_an_unbalanced_entry_is_refused_naming_the_fund_and_the_difference(community):
     lines = [posting("1002", "general", "debit", 1000), posting("4001", "general", "credit", 999)]
     error = assert_refused(community.app, community.slug, post(community, lines),
-                           UnbalancedEntry, "general/CNY by 1", code="unbalanced")
+                           UnbalancedEntry, "general: debits exceed credits by 0.01 CNY", code="unbalanced")
     assert error.details["imbalance"] == {"general/CNY": 1}
 
 
 def test_an_entry_balanced_overall_but_not_per_fund_is_refused(community):
     lines = [posting("1002", "general", "debit", 500), posting("4001", "activity", "credit", 500)]
     assert_refused(community.app, community.slug, post(community, lines), UnbalancedEntry,
-                   "activity/CNY by -500, general/CNY by 500")
+                   "activity: credits exceed debits by 5.00 CNY, "
+                   "general: debits exceed credits by 5.00 CNY")
 
 
 def test_an_unknown_account_is_refused_by_code(community):

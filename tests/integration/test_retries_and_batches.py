@@ -82,7 +82,7 @@ def test_a_retry_inside_a_batch_is_answered_in_place_and_the_rest_is_stored(comm
 def test_an_all_or_nothing_batch_with_one_bad_statement_stores_nothing(community):
     before = LogView.of(community.app, community.slug)
     batch = [grant(community, 100), grant(community, 200), unbalanced(community), grant(community, 300)]
-    with pytest.raises(UnbalancedEntry, match="general/CNY by 1"):
+    with pytest.raises(UnbalancedEntry, match="general: debits exceed credits by 0.01 CNY"):
         community.app.submit_many(batch, all_or_nothing=True)
     assert LogView.of(community.app, community.slug) == before
 

@@ -32,3 +32,19 @@ def test_every_server_setting_is_set_and_documented_in_docker_compose():
     assert {name for name in read if f"#   {name} " not in header} == set()
     services = yaml.safe_load(text)["services"]
     assert services["api"]["environment"] == block == services["projections"]["environment"]
+
+
+def test_compose_runs_the_demo_once_before_the_api_and_checks_the_api_health():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))["services"]
+    assert services["demo"]["command"] == ["sunledger", "demo", "--if-missing"]
+    assert services["api"]["depends_on"]["demo"]["condition"] == "service_completed_successfully"
+    assert "/healthz" in " ".join(services["api"]["healthcheck"]["test"])
+    assert "--if-missing" in services["init"]["command"]
+    assert services["init"]["profiles"] == ["setup"]  # never started by a plain `up`
+
+
+def test_the_image_runs_as_an_unprivileged_user():
+    lines = (ROOT / "Dockerfile").read_text("utf-8").splitlines()
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    assert any(line.startswith("HEALTHCHECK") for line in lines)

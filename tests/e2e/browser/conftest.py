@@ -59,3 +59,15 @@ def governance_site(browser, tmp_path_factory) -> GovernanceSite:
     """The demo ledger with its shop lease, disclosures and questions (one per module)."""
     with serve_governance_site(tmp_path_factory.mktemp("governance")) as served:
         yield served
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A skipped browser test is not a pass: say so loudly, once, at the end."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "tests/e2e/browser/" in report.nodeid.replace("\\", "/")]
+    if skipped:
+        terminalreporter.section("BROWSER TESTS DID NOT RUN", sep="!", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were skipped: {browser_unavailable() or 'see -ra'}. "
+            "Install Chromium (sudo apt-get install chromium) and run the tests again; "
+            "CI (CI=true) fails instead of skipping.", red=True, bold=True)

@@ -10,7 +10,8 @@ HEAD = "date: 2026-03-05\ncategory: activity\ncounterparty: 阳光文体用品�
 BAD_ENTRY_FILES = {
     "unbalanced": (HEAD + '  - {account: "5001", fund: activity, side: debit, amount: "1,200.00"}\n'
                           '  - {account: "1002", fund: activity, side: credit, amount: "1,100.00"}\n',
-                   "unbalanced"),
+                   # in the yuan the agent typed, not "by 10000" fen
+                   "activity: debits exceed credits by 100.00 CNY"),
     "float amount": (HEAD + '  - {account: "5001", fund: activity, side: debit, amount: 12.50}\n'
                             '  - {account: "1002", fund: activity, side: credit, amount: 12.50}\n',
                      "never floats"),
@@ -77,3 +78,33 @@ def test_reversing_an_entry_that_is_not_a_journal_entry_is_refused(cli, town):
     before = cli.stored_size(town)
     assert "only posted journal entries" in cli.fails("reverse", town, "1", "--reason", "x")
     assert cli.stored_size(town) == before
+
+
+def test_setting_a_budget_twice_needs_a_reason_from_the_command_line(cli, town):
+    cli.ok("budget", "set", town, "activity", "2026", "60,000.00")
+    before = cli.stored_size(town)
+    assert "must give its reason" in cli.fails("budget", "set", town, "activity", "2026",
+                                               "90,000.00")
+    assert cli.stored_size(town) == before
+    cli.ok("budget", "set", town, "activity", "2026", "90,000.00", "--reason", "增加活动 more")
+    assert cli.stored_size(town) == before + 1
+
+
+def test_the_same_entry_file_run_twice_is_refused_unless_said_again(cli, funded, tmp_path):
+    entry = write(tmp_path / "spend.yaml", HEAD +
+                  '  - {account: "5001", fund: activity, side: debit, amount: "1,200.00"}\n'
+                  '  - {account: "1002", fund: activity, side: credit, amount: "1,200.00"}\n')
+    first = cli.seq("post", funded, "--file", str(entry))
+    before = cli.stored_size(funded)
+    line = cli.fails("post", funded, "--file", str(entry))
+    assert f"entry {first} " in line and "--again" in line
+    assert cli.stored_size(funded) == before
+    assert cli.seq("post", funded, "--file", str(entry), "--again") == before
+    assert cli.stored_size(funded) == before + 1
+
+
+def test_an_entry_that_differs_in_anything_is_not_a_repeat(cli, funded):
+    common = ("--date", "2026-03-05", "--category", "activity", "--counterparty", "阳光文体用品店",
+              "--credit", "1002:activity:10.00")
+    cli.ok("post", funded, *common, "--debit", "5001:activity:10.00", "--memo", "茶水")
+    cli.ok("post", funded, *common, "--debit", "5001:activity:10.00", "--memo", "茶叶")

@@ -116,7 +116,7 @@ def test_a_key_is_registered_from_its_pub_file_or_its_base64_alone(cli, town, tm
 
 def test_a_checkpoint_kept_earlier_proves_the_log_only_grew(cli, town, tmp_path):
     note = cli.ok("checkpoint", town).stdout
-    assert note.startswith(f"sunledger.example/{town}\n")
+    assert note.startswith(f"ledger.example.org/{town}\n")
     kept = write(tmp_path / "kept.checkpoint", note)
     grant(cli, town)
     assert "OK" in cli.ok("verify", town, "--since", str(kept)).stdout

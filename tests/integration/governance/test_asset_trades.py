@@ -153,7 +153,7 @@ def test_settlement_takes_only_money_from_the_winner(town, clock):
                  "not from the winning bidder 王小明")
     rent = town.receive("general", 40_000 * YUAN, WANG)
     town.refused(town.agent.settle_trade(trade, [rent], 39_000 * YUAN), DomainError,
-                 "differs from the 4000000 received")
+                 "amount 39,000.00 CNY differs from the 40,000.00 CNY received")
     town.refused(town.agent.settle_trade(trade, [3], 1), DomainError, "not a posted journal")
     town.submit(town.agent.settle_trade(trade, [rent], 40_000 * YUAN))
     assert town.state.trade_receipts[rent] == trade
