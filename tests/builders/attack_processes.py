@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import resource
 import subprocess
 import tempfile
 import threading
@@ -54,11 +55,17 @@ def yaml_alias_bomb_in_the_memo() -> str:
             f"memo: [{', '.join(levels)}]\npostings: []\n")
 
 
+def at_most_2_gib() -> None:
+    """A command that reads /dev/zero must not take the shared machine's memory with it."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
 def run_command(target: Target, *args: str) -> Answer:
     started = time.monotonic()
     try:
         done = subprocess.run(sunledger_command(target.settings, *args), env=process_env(),
-                              capture_output=True, text=True, timeout=COMMAND_SECONDS)
+                              capture_output=True, text=True, timeout=COMMAND_SECONDS,
+                              preexec_fn=at_most_2_gib)
     except subprocess.TimeoutExpired:
         return Answer(-1, f"still running after {COMMAND_SECONDS} s (killed)", cli=True,
                       seconds=time.monotonic() - started)

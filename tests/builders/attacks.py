@@ -129,7 +129,7 @@ def leaf_hash(leaf: bytes) -> str:
     return hashlib.sha256(b"\x00" + leaf).hexdigest()
 
 
-def wait_for_views(target: Target, client: httpx.Client, seconds: float = 30) -> None:
+def wait_for_views(target: Target, client: httpx.Client, seconds: float = 10) -> None:
     """The read models and the checkpoint signer run behind the log in the server:
     wait until every view and checkpoint covers it (or ``seconds`` pass)."""
     deadline = time.monotonic() + seconds
