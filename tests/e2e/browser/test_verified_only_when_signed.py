@@ -20,8 +20,8 @@ from ledger.format.keys import SigningKey
 from ledger.format.notes import Signer
 
 pytestmark = pytest.mark.browser
-VERIFIED = "已核验 Verified ✓"
-FAILED = "核验失败 Verification failed ✗"
+VERIFIED = "已核验 ✓"
+FAILED = "核验失败 ✗"
 NOT_VERIFIED = "未核验 ✗"
 NO_ED25519 = """(() => {
   const importKey = crypto.subtle.importKey.bind(crypto.subtle);
@@ -36,7 +36,7 @@ def verify(page, url: str) -> tuple[str, str]:
     from playwright.sync_api import expect
 
     page.goto(url)
-    page.get_by_role("button", name="核验 Verify this item").click()
+    page.get_by_role("button", name="核验").click()
     verdict = page.locator("#verify-result .verdict.ok, #verify-result .verdict.fail")
     expect(verdict).to_be_visible()
     return verdict.inner_text(), page.locator("#verify-result").inner_text()
@@ -104,14 +104,14 @@ def test_an_unsigned_checkpoint_fails(site, page, forged):
     forged.serve(page, forged.unsigned())
     verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
     assert verdict == FAILED
-    assert "检查点没有日志签名" in result and "carries no signature of the log" in result
+    assert "检查点没有日志签名" in result
 
 
 def test_a_checkpoint_signed_by_another_key_is_not_verified(site, page, forged):
     forged.serve(page, forged.signed_by_another_key())
     verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
-    assert verdict.startswith(NOT_VERIFIED) and "Verified ✓" not in result
-    assert "不是创世条目中的" in result and "genesis entry does not name" in result
+    assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
+    assert "不是创世条目中的" in result
     assert offline_command(site) in result
 
 
@@ -120,8 +120,8 @@ def test_without_ed25519_a_forged_checkpoint_gets_no_tick_and_the_offline_comman
     page.add_init_script(NO_ED25519)
     forged.serve(page, forged.with_the_logs_old_signature())
     verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
-    assert verdict.startswith(NOT_VERIFIED) and "Verified ✓" not in result
-    assert "不支持 Ed25519" in result and "has no Ed25519" in result
+    assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
+    assert "不支持 Ed25519" in result
     assert offline_command(site) in result
 
 
