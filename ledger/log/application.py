@@ -194,14 +194,13 @@ class LedgerApplication(Application):
                              ) -> tuple[list[Receipt | LedgerError], int | None]:
         """The batch's outcomes, and the ledger's size if anything was stored."""
         settled: dict[int, Receipt | LedgerError] = {}
+        state = self._state(slug)
+        self._catch_up(state)  # another process may have appended since
+        self._check_not_behind(slug, state.size)
         attempt = 0
         while attempt < policy.append_retries_max:
             final = attempt == policy.append_retries_max - 1  # a refusal then stands as is
             attempt += 1
-            state = self._state(slug)
-            if attempt == 0:
-                self._catch_up(state)  # another process may have appended since
-                self._check_not_behind(slug, state.size)
             pending = [i for i in range(len(batch)) if i not in settled]
             if not pending:  # every statement failed on its own
                 return [settled[i] for i in range(len(batch))], None

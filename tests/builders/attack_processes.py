@@ -188,9 +188,9 @@ def a_clear_finding(answer: Answer) -> bool:
 
 
 def forwarded_for_resets_nothing(target: Target) -> Answer:
-    """A second `serve` with the default public rate limit (120 a minute): use it all
-    up, then claim to be someone else in X-Forwarded-For."""
-    with serving(target.settings) as url, httpx.Client(base_url=url, timeout=30) as client:
+    """A second `serve` with a public rate limit of 60 a minute: use it all up, then
+    claim to be someone else in X-Forwarded-For."""
+    with serving(target.settings, SUNLEDGER_PUBLIC_RATE_PER_MINUTE="60") as url, httpx.Client(base_url=url, timeout=30) as client:
         path = f"{target.base}/funds"
         for _ in range(200):
             if client.get(path).status_code == 429:

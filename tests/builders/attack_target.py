@@ -162,7 +162,8 @@ def a_served_target(settings: Settings) -> Iterator[Target]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     written = write_the_community(settings)
     fresh = f"fresh{os.urandom(4).hex()}"
-    subprocess.run(sunledger_command(settings, "init", fresh, "--name", "新开社区"),
+    subprocess.run(sunledger_command(settings, "init", fresh, "--name", "新开社区",
+                                     "--origin", f"ledger.example.org/{fresh}"),
                    env=process_env(), check=True, capture_output=True, timeout=120)
     with serving(settings, **MAIN_ENV) as url:
         yield Target(url=url, settings=settings, fresh=fresh, **written,

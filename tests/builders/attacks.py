@@ -147,8 +147,10 @@ def caught_up(client: httpx.Client, slug: str, keeps_log_key: bool) -> bool:
     latest checkpoint at the log size (a stranger's ledger may never get one)."""
     status = client.get(f"/v1/ledgers/{slug}/status").json()
     checkpoint = status.get("checkpoint")
-    signed = (checkpoint.get("size") == status.get("log_size") if isinstance(checkpoint, dict)
-              else not keeps_log_key)
+    # Another ledger in the same database (PostgreSQL's is shared with other tests) may
+    # keep a checkpoint behind its log for good: only its views must be current.
+    signed = not keeps_log_key or (isinstance(checkpoint, dict)
+                                   and checkpoint.get("size") == status.get("log_size"))
     return signed and all(p["up_to_date"] for p in status.get("projections", []))
 
 

@@ -25,7 +25,7 @@ def size_of(note: str) -> int:
 
 
 def test_init_then_serve_answers_the_checkpoint_at_the_first_request(cli, slug, settings):
-    cli.ok("init", slug, "--name", "新竹社区")
+    cli.ok("init", slug, "--name", "新竹社区", "--origin", f"ledger.example.org/{slug}")
     answer = first_checkpoint(settings)(slug)
     assert answer.status_code == 200, answer.text
     assert size_of(answer.text) == 1
