@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from api import metrics as metrics_module
+from api.caching import CachingMiddleware
 from api.errors import install_problem_handlers, problem_response
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
@@ -119,6 +120,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api = FastAPIOffline(title="Sunledger", version="1", lifespan=lifespan,
                          static_url="/docs-assets",
                          summary="Signed, hash-chained, Merkle-tree ledgers for community finance")
+    # Innermost: it sees each body in one piece (the middleware below streams it).
+    api.add_middleware(CachingMiddleware)
     api.middleware("http")(_reference_pages_stay_offline)
     api.state.settings = settings
     api.state.options = options

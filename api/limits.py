@@ -6,6 +6,7 @@ is refused with ``429`` problem+json and ``Retry-After`` (whole seconds). The
 buckets live in this process's memory: behind several server processes each
 counts on its own (put the limit in the proxy in front for one shared count).
 ``per_minute = 0`` turns the limit off (benchmarks, a trusted network).
+The default is set for a shared address, not a person (see the constant).
 
 At most ``clients_max`` buckets are kept; when full, the ones that have
 refilled completely (idle clients) are dropped first, which loses nothing.
@@ -24,7 +25,10 @@ from fastapi.responses import JSONResponse
 from api.errors import problem_response
 from ledger.errors import LedgerError
 
-PUBLIC_RATE_PER_MINUTE_DEFAULT = 120
+# Residents behind one carrier-grade NAT or office proxy share an address: a notice that
+# sends 300 of them to the page at once costs about 600 requests (a page and one more),
+# which half the bucket absorbs; a client that keeps above 20 a second is a crawler.
+PUBLIC_RATE_PER_MINUTE_DEFAULT = 1200
 CLIENTS_MAX = 100_000
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
+from api.caching import SETTLING, SHORT
 from api.contract import COSIGNATURE_SCHEMA, READ, WRITE, json_request, merged, problems
 from api.deps import SEQ_MAX, Checkpoints, CosignatureBody, Ledger
 from ledger.errors import FormatError, NotFound
@@ -29,7 +30,9 @@ def get_checkpoint(ledger: Ledger, checkpoints: Checkpoints,
         missing = f"no checkpoint of {ledger} was signed at size {size}"
     if note is None:
         raise NotFound(missing, size=size)
-    return PlainTextResponse(note, media_type=TEXT)
+    # A kept checkpoint's signed body is fixed, but witnesses may still add cosignatures.
+    return PlainTextResponse(note, media_type=TEXT,
+                             headers={"Cache-Control": SHORT if size is None else SETTLING})
 
 
 @router.post("/cosignatures", response_class=PlainTextResponse,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.caching import IMMUTABLE, SHORT
 from api.contract import READ, merged
 from api.deps import SEQ_MAX, Ledger, Reader
 
@@ -22,4 +23,7 @@ def list_entries(ledger: Ledger, reader: Reader,
                  limit: Annotated[int, Query(ge=1, le=page_entries_max)] = 100) -> Response:
     leaves = [stored.leaf for stored in reader.stored(ledger, start, start + limit)]
     body = b"".join(leaf + b"\n" for leaf in leaves)
-    return Response(body, media_type="application/x-ndjson")
+    # A full page lies wholly inside the log and never changes; a short one reaches the
+    # log's end and grows as entries arrive.
+    cache = IMMUTABLE if len(leaves) == limit else SHORT
+    return Response(body, media_type="application/x-ndjson", headers={"Cache-Control": cache})

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.caching import IMMUTABLE, SHORT
 from api.contract import problems
 from api.deps import SEQ_MAX, Checkpoints, Ledger
 
@@ -41,4 +42,6 @@ def get_figures(ledger: Ledger, checkpoints: Checkpoints,
     """The figures at the latest checkpoint's size; ``?size=N`` at a kept checkpoint's."""
     kept = checkpoints.figures(ledger, size)
     # Sent as stored: a client hashes CJSON of this object, so nothing may be re-shaped.
-    return JSONResponse({"figures": kept.document(), "note": kept.note})
+    # At a named size they never change; the latest moves on with the log.
+    return JSONResponse({"figures": kept.document(), "note": kept.note},
+                        headers={"Cache-Control": IMMUTABLE if size is not None else SHORT})

@@ -26,7 +26,7 @@ def funds(ledger: ViewLedger, view: View, as_of: DateText = None,
     balances = queries.balances(view, ledger, as_of=as_of)
     if format == "csv":
         return csv_response(balances["funds"], f"{ledger}-funds.csv",
-                            headers=size_header(balances))
+                            headers=size_header(balances), currency=balances["currency"])
     return answer(balances, headers=size_header(balances))
 
 
@@ -36,7 +36,7 @@ def budget(ledger: ViewLedger, view: View, year: Year, format: Format = "json") 
     result = queries.budget_vs_actual(view, ledger, year)
     if format == "csv":
         return csv_response(result["funds"], f"{ledger}-budget-{year}.csv",
-                            headers=size_header(result))
+                            headers=size_header(result), currency=result["currency"])
     return answer(result, headers=size_header(result))
 
 

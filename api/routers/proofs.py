@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from api.caching import IMMUTABLE
 from api.contract import problems
 from api.deps import SEQ_MAX, Ledger, Reader
 from ledger.log import proofs
@@ -36,13 +37,15 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 @router.get("/inclusion", response_model=InclusionProof)
 def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query(ge=0, le=SEQ_MAX)],
-              size: Annotated[int, Query(ge=1, le=SEQ_MAX)]) -> InclusionProof:
+              size: Annotated[int, Query(ge=1, le=SEQ_MAX)], response: Response) -> InclusionProof:
+    response.headers["Cache-Control"] = IMMUTABLE  # a tree of fixed size never changes
     return InclusionProof(seq=seq, size=size, hashes=_b64(proofs.inclusion(reader, ledger,
                                                                               seq, size)))
 
 
 @router.get("/consistency", response_model=ConsistencyProof, response_model_by_alias=True)
 def consistency(ledger: Ledger, reader: Reader, from_: Annotated[int, Query(alias="from", ge=1, le=SEQ_MAX)],
-                to: Annotated[int, Query(ge=1, le=SEQ_MAX)]) -> ConsistencyProof:
+                to: Annotated[int, Query(ge=1, le=SEQ_MAX)], response: Response) -> ConsistencyProof:
+    response.headers["Cache-Control"] = IMMUTABLE
     hashes = _b64(proofs.consistency(reader, ledger, from_, to))
     return ConsistencyProof(from_=from_, to=to, hashes=hashes)

@@ -30,5 +30,5 @@ def usage(ledger: ViewLedger, view: View,
     if format == "csv":
         suffix = f"-{year}" if year else ""
         return csv_response(result[f"by_{by}"], f"{ledger}-usage-by-{by}{suffix}.csv",
-                            headers=size_header(result))
+                            headers=size_header(result), currency=result["currency"])
     return answer(result, headers=size_header(result))

@@ -210,6 +210,12 @@ def progress_bar(description: str, total: int | None = None
         yield update
 
 
+def nothing_to_do(what: str) -> None:
+    """A command run again after it already did its work: say so, change nothing, exit 0
+    (so a setup script or a README walkthrough can be run twice)."""
+    out().print(f"[yellow]{escape(what)}; nothing to do[/yellow]", soft_wrap=True)
+
+
 def print_receipt(receipt: Receipt, what: str) -> None:
     again = "" if receipt.created else " (already recorded: same signed statement)"
     out().print(f"{escape(what)}: seq [bold]{receipt.seq}[/bold]  hash {receipt.hash}{again}",

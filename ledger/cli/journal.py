@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ledger.cli.common import LedgerArg, amount_of, cli_of, print_receipt, today
+from ledger.cli.common import LedgerArg, amount_of, cli_of, nothing_to_do, print_receipt, today
 from ledger.cli.input_files import load_document, sha256_of_file
 from ledger.client import posting
 from ledger.errors import DomainError, FormatError, LedgerError, NotFound
@@ -182,9 +182,10 @@ def post(
     if not again:
         earlier = same_entry_posted_lately(cli.app, ledger, body)
         if earlier is not None:
-            raise FormatError(f"entry {earlier} posted in the last {SAME_ENTRY_DAYS} days has "
-                              "exactly this content; nothing recorded. If it really happened "
-                              "twice, run the command again with --again")
+            nothing_to_do(f"entry {earlier}, posted in the last {SAME_ENTRY_DAYS} days, has "
+                          "exactly this content, so it is not recorded again. If it really "
+                          "happened twice, run the command again with --again")
+            return
     signed = cli.signer(ledger, key).sign("entry.posted", body)
     print_receipt(cli.submit(signed), "posted")
 
@@ -223,6 +224,10 @@ def reverse(
     if not 0 <= seq < size:
         raise NotFound(f"entry {seq} does not exist (the log has {size})")
     original = cli.app.entries(ledger, seq, 1)[0]
+    reversal = cli.app.state(ledger).reversed_by.get(seq)
+    if reversal is not None:
+        nothing_to_do(f"entry {seq} is already reversed by entry {reversal}")
+        return
     if original.statement.type != "entry.posted":
         raise DomainError(f"entry {seq} is a {original.statement.type}; only posted journal "
                           "entries can be reversed")
@@ -242,5 +247,9 @@ def confirm(
 ) -> None:
     """Confirm, as the cashier, that an entry's cash or bank money really moved (钱账分离)."""
     cli = cli_of(ctx)
+    confirmation = cli.app.state(ledger).confirmed.get(seq)
+    if confirmation is not None:
+        nothing_to_do(f"entry {seq} is already confirmed by entry {confirmation}")
+        return
     signed = cli.signer(ledger, key).confirm(seq, date or today(), bank_reference)
     print_receipt(cli.submit(signed), f"confirmed entry {seq}")

@@ -15,7 +15,7 @@ from ledger.domain import policy
 from ledger.format import money
 
 from ledger.keystore import keyring
-from ledger.cli.common import LedgerArg, amount_of, cli_of, out, print_receipt
+from ledger.cli.common import LedgerArg, amount_of, cli_of, nothing_to_do, out, print_receipt
 from ledger.client import Signer
 from ledger.domain.accounts import ACCOUNT_CLASSES, MONEY_KINDS
 from ledger.errors import FormatError, LedgerExists
@@ -88,8 +88,12 @@ def init(
     _check_slug(ledger)
     if cli.app.reader.size(ledger):
         if if_missing:
-            out().print(f"ledger [bold]{ledger}[/bold] already exists in "
-                        f"{escape(cli.settings.describe())}; left as it is")
+            console = out()
+            console.print(f"ledger [bold]{ledger}[/bold] already exists in "
+                          f"{escape(cli.settings.describe())}; left as it is")
+            # The same last line as a first run: a script that keeps it gets the same hash.
+            console.print("genesis entry hash (print it on the notice board; auditors pin it):")
+            console.print(cli.app.entries(ledger, 0, 1)[0].hash, soft_wrap=True)
             return
         raise LedgerExists(f"ledger {ledger!r} already exists in {cli.settings.describe()}")
     origin = origin or _public_origin(cli.settings, ledger)
@@ -123,11 +127,14 @@ def keys_new(
     out_path: Annotated[Optional[Path], typer.Option(
         "--out", metavar="PATH", help="Write the key file here instead.")] = None,
 ) -> None:
-    """Make a new Ed25519 key file (0600) and its .pub for the admin to register."""
+    """Make a new Ed25519 key file (0600) and its .pub for the admin to register; run
+    again, it shows the key already there (a key file is never overwritten)."""
     cli = cli_of(ctx)
     path = out_path.expanduser() if out_path else keyring.key_path(cli.settings, ledger, label)
-    key = keyring.create_key(path, keyring.check_label(label))
+    key, made = keyring.load_or_create(path, keyring.check_label(label))
     console = out()
+    if not made:
+        nothing_to_do(f"key file {path} already exists and is kept as it is")
     console.print(f"key id  {key.key_id}")
     console.print(f"public  {key.public.b64}", markup=False)
     console.print(f"file    {path}  (public half in {keyring.public_path(path)})", markup=False,
@@ -154,6 +161,12 @@ def keys_register(
     if not label:
         raise FormatError("--label is needed: the key carries no label")
     wanted = [role.strip() for role in roles.split(",") if role.strip()]
+    record = cli.app.state(ledger).keys.get(public.key_id)
+    if record is not None and record.revoked_seq is None and record.roles == set(wanted) \
+            and record.label == label:
+        nothing_to_do(f"{public.key_id} is registered as {', '.join(sorted(wanted))} "
+                      f"since seq {record.registered_seq}")
+        return
     body = {"key": public.b64, "roles": wanted, "label": label}
     receipt = cli.submit(cli.signer(ledger, admin_key).sign("key.registered", body))
     print_receipt(receipt, f"registered {public.key_id} as {', '.join(wanted)}")
@@ -206,6 +219,11 @@ def fund_create(
 ) -> None:
     """Create a fund (signed by an admin or agent)."""
     cli = cli_of(ctx)
+    have = cli.app.state(ledger).funds.get(code)
+    if have is not None and (have.name_zh, have.name_en, have.restricted, have.purpose) == (
+            zh, en, restricted, purpose):
+        nothing_to_do(f"fund {code} exists as asked since seq {have.created_seq}")
+        return
     signed = cli.signer(ledger, key).create_fund(code, zh, en, restricted=restricted,
                                                  purpose=purpose)
     print_receipt(cli.submit(signed), f"fund {code} created")
@@ -223,6 +241,11 @@ def account_open(
 ) -> None:
     """Open an account in the chart of accounts (signed by an admin or agent)."""
     cli = cli_of(ctx)
+    have = cli.app.state(ledger).accounts.get(code)
+    if have is not None and (have.name_zh, have.name_en, have.account_class, have.kind) == (
+            zh, en, account_class, kind):
+        nothing_to_do(f"account {code} is open as asked since seq {have.opened_seq}")
+        return
     signed = cli.signer(ledger, key).open_account(code, zh, en, account_class, kind)
     print_receipt(cli.submit(signed), f"account {code} opened")
 
@@ -242,6 +265,9 @@ def budget_set(
     """Set a fund's budget for a year, or revise it with --reason (signed by the committee)."""
     cli = cli_of(ctx)
     body = {"fund": fund, "year": year, "amount": amount_of(amount, cli.currency(ledger))}
+    if not reason and cli.app.state(ledger).budgets.get((fund, year)) == body["amount"]:
+        nothing_to_do(f"the {year} budget of {fund} is already {amount}")
+        return
     if memo:
         body["memo"] = memo
     if reason:

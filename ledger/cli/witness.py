@@ -4,6 +4,7 @@ only while each one extends the last it cosigned (ledger.witness.cosigner does t
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -113,8 +114,33 @@ def run(
     vkey = _read(log_key)
     if every:
         out().print(f"witnessing {escape(ledger)} at {escape(url)} every {every:g}s (Ctrl+C stops)")
-        run_forever(url, ledger, signer, memory, vkey, interval_seconds=every)
+        run_forever(url, ledger, signer, memory, vkey, interval_seconds=every,
+                    report=RoundReport())
         return
     result = run_once(url, ledger, signer, memory, vkey)
     out().print(f"cosigned {escape(result.origin)} at size {result.size} "
                 f"(last cosigned: {result.old_size})")
+
+
+class RoundReport:
+    """What `witness run --every` prints: each newly cosigned checkpoint, and each new
+    reason a round failed (once, not every round while the log stays down)."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None
+        self.failure: str | None = None
+
+    def __call__(self, outcome) -> None:
+        from ledger.witness.cosigner import WitnessError
+
+        now = time.strftime("%H:%M:%S")
+        if isinstance(outcome, WitnessError):
+            if str(outcome) != self.failure:
+                self.failure = str(outcome)
+                out().print(f"{now} not cosigned: {escape(self.failure)} (trying again)")
+            return
+        self.failure = None
+        if outcome.size != self.size:
+            self.size = outcome.size
+            out().print(f"{now} cosigned {escape(outcome.origin)} at size {outcome.size} "
+                        f"(last cosigned: {outcome.old_size})")

@@ -45,12 +45,15 @@ def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: s
     """Write the bundle of ``slug`` at ``checkpoint_note``'s size; return the entries written.
     ``figures`` is (figures note, document) signed at that same size."""
     directory = Path(directory)
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise LedgerError(f"{directory} already exists and is not an empty directory; "
-                          "a bundle is written to a new or empty one", path=str(directory))
     claim = read_claim(checkpoint_note)
     if claim.body is None:
         raise CheckpointError(f"cannot export with this checkpoint: {claim.problem}")
+    earlier = directory.exists() and directory.is_dir() and any(directory.iterdir())
+    if directory.exists() and (not directory.is_dir() or (
+            earlier and not _is_bundle_of(directory, claim.body.origin))):
+        raise LedgerError(f"{directory} already exists and is not an empty directory or an "
+                          "earlier bundle of this ledger; a bundle is written to a new or "
+                          "empty one", path=str(directory))
     if app.reader.size(slug) == 0:
         raise LedgerNotFound(f"ledger {slug!r} does not exist", ledger=slug)
     if figures is not None and figures[1].get("size") != claim.body.size:
@@ -64,11 +67,32 @@ def export_bundle(app: Any, slug: str, directory: str | Path, checkpoint_note: s
         if figures is not None:
             (staging / FIGURES_FILE).write_bytes(figures[0].encode("utf-8"))
             (staging / FIGURES_DOCUMENT_FILE).write_bytes(document_bytes(figures[1]))
-        os.replace(staging, directory)  # an empty target directory is replaced atomically
+        if earlier:  # the same command run again: the new bundle takes the old one's place
+            retired = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=directory.parent))
+            os.replace(directory, retired / directory.name)
+            os.replace(staging, directory)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, directory)  # an empty target directory is replaced atomically
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
+
+
+def _is_bundle_of(directory: Path, origin: str) -> bool:
+    """Only bundle files, and a checkpoint of ``origin``: an export run again may replace
+    it; anything else in the directory is never touched."""
+    names = {path.name for path in directory.iterdir()}
+    if not names <= {ENTRIES_FILE, CHECKPOINT_FILE, FIGURES_FILE, FIGURES_DOCUMENT_FILE} or \
+            any(not (directory / name).is_file() or (directory / name).is_symlink()
+                for name in names):
+        return False
+    try:
+        claim = read_claim(read_note(directory / CHECKPOINT_FILE, "the earlier checkpoint"))
+    except (LedgerError, OSError, ValueError):
+        return False
+    return claim.body is not None and claim.body.origin == origin
 
 
 def _write_entries(app: Any, slug: str, path: Path, size: int) -> int:

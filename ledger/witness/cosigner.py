@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import httpx
 
@@ -226,12 +226,17 @@ def _note(raw: bytes) -> str:
 
 def run_forever(base_url: str, ledger: str, witness_signer: Signer, state_path: Path | str,
                 log_vkey: str | Verifier | Iterable[str | Verifier], *,
-                interval_seconds: float = 60.0) -> None:
-    """Cosign every ``interval_seconds``; stop (raise) at the first split view."""
+                interval_seconds: float = 60.0,
+                report: Callable[[WitnessResult | WitnessError], None] | None = None) -> None:
+    """Cosign every ``interval_seconds``; stop (raise) at the first split view.
+    ``report`` hears each round's outcome: the cosigned checkpoint, or why not."""
     with httpx.Client(timeout=timeout_seconds) as client:
         while True:
             try:
-                run_once(base_url, ledger, witness_signer, state_path, log_vkey, client=client)
-            except WitnessError:
-                pass  # the log may be down for a moment; try again next round
+                outcome: WitnessResult | WitnessError = run_once(
+                    base_url, ledger, witness_signer, state_path, log_vkey, client=client)
+            except WitnessError as error:
+                outcome = error  # the log may be down for a moment; try again next round
+            if report is not None:
+                report(outcome)
             time.sleep(interval_seconds)

@@ -32,13 +32,20 @@ def test_the_readme_walkthrough_runs_as_written_and_its_tampering_is_found(tmp_p
     *walkthrough, tamper = bash_blocks("## Five minutes with the command line")
     done = run_bash("\n".join(walkthrough), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "OK: ledger hexi verifies" in done.stdout
+    assert "OK: ledger hexi verifies (14 entries)" in done.stdout
+
+    # Every command may be run again: the second run records nothing and still verifies.
+    again = run_bash("\n".join(walkthrough), tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "OK: ledger hexi verifies (14 entries)" in again.stdout
+    assert again.stdout.count("nothing to do") >= 15, again.stdout
+    assert "OK: bundle audit verifies (14 entries)" in again.stdout
 
     caught = run_bash(tamper, tmp_path)
     assert caught.returncode == 1, caught.stdout + caught.stderr
     rows = [line.split("│") for line in caught.stdout.splitlines() if line.startswith("│")]
     findings = {(row[1].strip(), row[2].strip()) for row in rows}
-    assert ("10", "bad-signature") in findings and ("10", "stored-node-mismatch") in findings
+    assert ("11", "bad-signature") in findings and ("11", "stored-node-mismatch") in findings
     assert any(code == "root-mismatch" for _, code in findings)
 
 

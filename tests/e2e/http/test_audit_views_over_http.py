@@ -60,7 +60,7 @@ def test_the_journal_downloads_one_row_per_posting_line(http, projected):
     json_items = get_audit(http, projected, town.agent, "/journal", limit=1000).json()["items"]
     rows = csv_rows(get_audit(http, projected, town.agent, "/journal", format="csv"))
     assert len(rows) == sum(len(item["postings"]) for item in json_items)
-    assert {"seq", "posting_account", "posting_side", "posting_amount",
+    assert {"seq", "posting_account", "posting_side", "分录金额（元）",
             "counterparty_full_name"} <= set(rows[0])
 
 

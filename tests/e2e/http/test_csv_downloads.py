@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from datetime import datetime, timedelta
 from concurrent.futures import ThreadPoolExecutor
 
 from api.csv import csv_pages, flatten
+from ledger.format.money import parse_amount
 from tests.builders.http import csv_rows
 
 
@@ -20,21 +22,21 @@ def test_funds_download_lists_each_fund_with_its_money(http, projected):
     rows = csv_rows(http.get(url(projected, "/funds"), params={"format": "csv"}))
     body = http.get(url(projected, "/funds")).json()
     assert [r["fund"] for r in rows] == [f["fund"] for f in body["funds"]]
-    assert [int(r["money"]) for r in rows] == [f["money"] for f in body["funds"]]
-    assert rows[0]["name_zh"] and "classes_expense" in rows[0]
+    assert [parse_amount(r["资金（元）"]) for r in rows] == [f["money"] for f in body["funds"]]
+    assert rows[0]["name_zh"] and "费用类（元）" in rows[0]
 
 
 def test_budget_and_usage_downloads_have_the_json_rows(http, projected):
     rows = csv_rows(http.get(url(projected, "/budget"), params={"year": 2026,
                                                                 "format": "csv"}))
     body = http.get(url(projected, "/budget"), params={"year": 2026}).json()
-    assert [(r["fund"], int(r["spent"])) for r in rows] == [(f["fund"], f["spent"])
-                                                            for f in body["funds"]]
+    assert [(r["fund"], parse_amount(r["已支出（元）"])) for r in rows] == [
+        (f["fund"], f["spent"]) for f in body["funds"]]
     for by in ("fund", "category", "month", "counterparty"):
         response = http.get(url(projected, "/usage"), params={"by": by, "format": "csv"})
         usage = http.get(url(projected, "/usage")).json()[f"by_{by}"]
-        assert [int(r["spending"]) for r in csv_rows(response)] == [u["spending"]
-                                                                     for u in usage]
+        assert [parse_amount(r["支出（元）"]) for r in csv_rows(response)] == [
+            u["spending"] for u in usage]
         assert f"usage-by-{by}" in response.headers["content-disposition"]
 
 
@@ -92,5 +94,32 @@ def test_cells_that_would_run_as_formulas_are_written_as_text():
     response = csv_response([{"memo": "=HYPERLINK(\"http://x\")", "amount": -5, "ok": True}],
                             "t.csv")
     row = next(csv.DictReader(io.StringIO(response.body.decode("utf-8")[1:])))
-    assert row == {"memo": "'=HYPERLINK(\"http://x\")", "amount": "-5", "ok": "true"}
+    # A negative amount is a number to the spreadsheet, not a formula: no apostrophe.
+    assert row == {"memo": "'=HYPERLINK(\"http://x\")", "金额（元）": "-0.05", "ok": "true"}
     assert flatten({"a": {"b": {"c": 1}}, "l": [{"k": 1}]}) == {"a_b_c": 1, "l": '[{"k": 1}]'}
+
+
+def test_amounts_are_yuan_under_a_header_with_the_unit_and_times_are_local(http, projected):
+    """A spreadsheet reader sees 1800.00 under 金额（元）, not 180000 fen, and the time
+    a payment was recorded in the ledger's zone (Asia/Shanghai, +08:00), not UTC."""
+    items = http.get(url(projected, "/transactions"), params={"limit": 1000}).json()["items"]
+    rows = csv_rows(http.get(url(projected, "/transactions"), params={"format": "csv"}))
+    assert "amount" not in rows[0] and "金额（元）" in rows[0]
+    for item, row in zip(items, rows, strict=True):
+        whole, fen = divmod(item["amount"], 100)
+        assert row["金额（元）"] == f"{whole}.{fen:02d}"
+        recorded = datetime.fromisoformat(row["recorded_at"])
+        assert recorded.utcoffset() == timedelta(hours=8)
+        assert recorded == datetime.fromisoformat(item["recorded_at"].replace("Z", "+00:00")
+                                                  ).replace(microsecond=0)
+
+
+def test_another_currency_names_its_code_as_the_unit_and_keeps_its_own_decimals():
+    from api.csv import csv_response
+
+    rows = [{"fund": "general", "balance": 123456, "currency": "JPY"}]
+    text = csv_response(rows, "t.csv").body.decode("utf-8")[1:]
+    assert next(csv.DictReader(io.StringIO(text))) == {"fund": "general", "余额（JPY）": "123456",
+                                                       "currency": "JPY"}
+    usd = csv_response([{"spent": 250}], "t.csv", currency="USD").body.decode("utf-8")[1:]
+    assert next(csv.DictReader(io.StringIO(usd))) == {"已支出（USD）": "2.50"}

@@ -9,6 +9,7 @@ import io
 
 import pytest
 
+from ledger.format.money import parse_amount
 from projections.worker import catch_up
 
 THRESHOLD = 100_000
@@ -64,7 +65,8 @@ def test_the_funds_csv_states_its_size_and_holds_the_signed_money(http, town, si
         if account in ("1001", "1002"):  # the cash and bank accounts of tests.community
             money[fund] = money.get(fund, 0) + balance
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row["fund"]: int(row["money"]) for row in rows if row["fund"] in money} == money
+    assert {row["fund"]: parse_amount(row["资金（元）"]) for row in rows
+            if row["fund"] in money} == money
     assert money["activity"] == ACTIVITY_GRANT - APPROVED_BIG - SMALL
 
 

@@ -141,3 +141,52 @@ def test_each_origin_has_its_own_file_and_an_old_shared_file_is_still_read(tmp_p
     assert len(files) == 2, files  # origins that look alike as file names stay apart
     assert memories.recall(tmp_path, "example.org/a")["size"] == 8
     assert memories.recall(tmp_path, "example.org_a")["size"] == 3
+
+
+def test_a_running_witness_reports_each_checkpoint_it_cosigns_and_each_new_failure(
+        settings, app, town, witness, tmp_path):
+    """`witness run --every` says what it did: one line per newly cosigned checkpoint,
+    one line when the log stops answering (not one per round)."""
+    checkpoints = CheckpointLog(app)
+    checkpoints.issue(town.slug)
+    key = tmp_path / "witness.skey"
+    write_secret_file(key, witness.skey + "\n")
+    api = create_app(settings, application=app, witnesses=[witness.verifier().vkey])
+    with running(api) as url:
+        process = witness_process(url, town, key, tmp_path / "data")
+        try:
+            lines = []
+
+            def read_until(wanted: str) -> None:
+                deadline = time.monotonic() + 60
+                while not any(wanted in line for line in lines):
+                    assert time.monotonic() < deadline, lines
+                    line = process.stdout.readline()
+                    assert line, (lines, process.stderr.read())
+                    lines.append(line)
+
+            read_until(f"at size {town.log_size()} (last cosigned: 0)")
+            first = town.log_size()
+            town.grant("general", 100)
+            checkpoints.issue(town.slug)
+            read_until(f"at size {first + 1} (last cosigned: {first})")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    cosigned = [line for line in lines if " cosigned " in line]
+    assert len(cosigned) == 2, lines  # rounds at the same size print nothing more
+    assert all(f"sunledger.example/{town.slug}" in line for line in cosigned)
+
+
+def test_a_running_witness_says_once_that_the_log_does_not_answer(town, witness, tmp_path):
+    key = tmp_path / "witness.skey"
+    write_secret_file(key, witness.skey + "\n")
+    process = witness_process("http://127.0.0.1:9", town, key, tmp_path / "data")
+    try:
+        time.sleep(3)  # dozens of rounds at --every 0.05
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    failures = [line for line in output.splitlines() if "not cosigned" in line]
+    assert len(failures) == 1, output
+    assert "trying again" in failures[0]
