@@ -22,16 +22,20 @@ from tests.builders.attacks import markdown_table, run_attack
 
 ATTACKS = [*HOLES, *HOLDING, *PROCESSES]
 
-# Rows of the table that this suite cannot run on its own (say so, honestly).
+# Rows of the table that need processes, a restored database or a browser of their
+# own: covered by the suite's tests named here, not by this runner.
 NOT_RUN = [
     ("a second `sunledger serve` started while another takes writes (PostgreSQL)",
-     "starts cleanly; not run: no independent test yet"),
+     "starts cleanly: tests/integration/test_writer_processes.py::"
+     "test_servers_start_cleanly_while_another_process_writes_and_projects"),
     ("two server processes writing one ledger, 16 clients (PostgreSQL)",
-     "0 refused; not run: no independent test yet"),
+     "0 refused, no fork: tests/integration/test_writer_processes.py::"
+     "test_writer_processes_with_many_clients_each_are_never_refused_and_never_fork"),
     ("a restored older database, then an append",
-     "writes refused until restored; not run: the other engineer's test is not on main"),
+     "503 log-behind-checkpoint, nothing changes: "
+     "tests/e2e/http/test_a_restored_database_over_http.py, tests/integration/test_restores.py"),
     ("browser check showing a tick for an unsigned checkpoint",
-     "no tick; not run: the other engineer's browser test is not on main"),
+     "no tick: tests/e2e/browser/test_verified_only_when_signed.py"),
 ]
 
 

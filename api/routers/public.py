@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.contract import PUBLIC_READ
 from api.deps import Checkpoints, Reader, View, ViewLedger, answer
 from api.limits import public_rate
-from ledger.errors import LedgerNotFound
+from ledger.errors import LedgerNotFound, LogBehind
+from ledger.log.kept_checkpoint import check_extends_kept
+from ledger.settings import Settings
 from projections import queries
 from projections.paging import require_ledger
 
@@ -42,12 +44,24 @@ def ledger_summary(ledger: ViewLedger, view: View, reader: Reader,
 
 @router.get("/status")
 def ledger_status(ledger: ViewLedger, view: View, reader: Reader,
-                  checkpoints: Checkpoints) -> JSONResponse:
-    """The log's size, the latest checkpoint, and how far each projection has come."""
+                  checkpoints: Checkpoints, request: Request) -> JSONResponse:
+    """The log's size, the latest checkpoint, whether writes are taken (``writes``), and
+    how far each projection has come."""
     size = reader.size(ledger)
     status = queries.status(view, ledger, log_size=size)
     if size == 0:
         raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
     return answer({"ledger": ledger, "log_size": size,
                    "checkpoint": latest_checkpoint(checkpoints, ledger),
+                   "writes": writes_status(request.app.state.settings, reader, ledger, size),
                    "projections": status["projections"]})
+
+
+def writes_status(settings: Settings, reader: Reader, ledger: str, size: int) -> dict[str, Any]:
+    """Whether this server takes writes for the ledger: not while its database is behind
+    a checkpoint the server signed (a restored backup; ``ledger.log.kept_checkpoint``)."""
+    try:
+        check_extends_kept(settings, reader, ledger, size)
+    except LogBehind as behind:
+        return {"accepted": False, "code": behind.code, "reason": str(behind)}
+    return {"accepted": True}

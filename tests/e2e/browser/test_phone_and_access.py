@@ -9,7 +9,14 @@ import os
 import httpx
 import pytest
 
+from api.app import ApiOptions, create_app
+from api.routers.web import current_year
+from ledger.log.application import LedgerApplication
+from ledger.settings import Settings
+from projections.worker import catch_up
 from tests.builders.axe import axe_unavailable, blocking_violations
+from tests.builders.community import Community
+from tests.builders.server import keep_log_key, running
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
@@ -97,6 +104,45 @@ def test_every_amount_and_the_balance_held_are_on_screen(site, screen):
     tab.goto(site.url())
     held = tab.locator("#card-held .card-figure").bounding_box()
     assert held["x"] >= 0 and held["x"] + held["width"] <= width
+
+
+@pytest.fixture(scope="module")
+def rich_town(tmp_path_factory):
+    """A community holding ¥12,345,678.90: the longest figure a community page shows."""
+    directory = tmp_path_factory.mktemp("rich")
+    settings = Settings(database_url=f"sqlite:///{directory / 'ledger.sqlite3'}",
+                        data_dir=directory / "data", checkpoint_every_seconds=0)
+    app = LedgerApplication(settings)
+    try:
+        town = Community.open(app)
+        keep_log_key(settings, town)
+        town.grant("general", 1_234_567_890, f"{current_year()}-01-05")
+        catch_up(app)
+        api = create_app(settings, application=app, options=ApiOptions(public_rate_per_minute=0))
+        with running(api) as base_url:
+            yield f"{base_url}/ledgers/{town.slug}"
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("text", ["normal", "large"])
+def test_a_key_figure_never_breaks_between_its_digits_on_a_phone(rich_town, browser, text):
+    """The first thing a resident sees: "余额合计" and its figure, on one line."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    try:
+        tab.goto(f"{rich_town}?text={text}")
+        assert "12,345,678.90" in tab.locator("#card-held").inner_text()
+        figures = tab.locator("li.card .card-figure").evaluate_all("""es => es.map(e => ({
+            text: e.textContent, height: e.getBoundingClientRect().height,
+            right: e.getBoundingClientRect().right,
+            line: parseFloat(getComputedStyle(e).fontSize) * 1.6}))""")
+        assert len(figures) == 3
+        for figure in figures:
+            assert figure["height"] <= figure["line"], figure  # one line, not two
+            assert figure["right"] <= 390, figure
+    finally:
+        context.close()
 
 
 def test_controls_are_touch_sized_on_a_phone(site, browser):

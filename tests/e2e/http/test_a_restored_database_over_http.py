@@ -32,4 +32,7 @@ def test_writes_to_a_restored_older_database_are_503_and_change_nothing(story, c
             assert "signed a checkpoint at size 17" in answer.json()["detail"]
             assert api.state.ledger.reader.size(town.slug) == 14
             assert http.get(f"{base}/checkpoint").text == before
+            writes = http.get(f"{base}/status").json()["writes"]
+            assert writes["accepted"] is False and writes["code"] == "log-behind-checkpoint"
+            assert "sunledger restore" in writes["reason"]
     assert any("refuses writes" in record.getMessage() for record in caplog.records)

@@ -44,6 +44,7 @@ def test_status_says_how_far_the_projection_is_behind_the_log(http, projected, a
     town = projected.community
     body = get_json(http, url(projected, "/status"))
     assert body["log_size"] == town.log_size() and body["projections"][0]["behind"] == 0
+    assert body["writes"] == {"accepted": True}
     town.grant("general", 1_000)
     behind = get_json(http, url(projected, "/status"))["projections"][0]
     assert behind["behind"] == 1 and behind["up_to_date"] is False
