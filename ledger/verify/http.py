@@ -13,7 +13,8 @@ caught by the proofs. The figures the server publishes at the checkpoint's size
 The server may be hostile, so everything it sends is bounded (ledger.verify.limits):
 a pinned log key's signature is checked before any entry is fetched; a checkpoint
 claiming more than CHECKPOINT_SIZE_MAX entries is refused; every answer is read
-under a byte cap, entry pages line by line with a cap per line; JSON is parsed
+under a byte cap and a time cap (limits.ANSWER_SECONDS_MAX), entry pages line by line
+with a cap per line; JSON is parsed
 strictly (depth, duplicates). A server past a bound ends the run with a finding.
 """
 
@@ -33,7 +34,8 @@ from ledger.errors import LedgerError
 from ledger.format import cjson
 from ledger.format.checkpoints import verify_checkpoint
 from ledger.format.merkle import verify_consistency, verify_inclusion
-from ledger.verify.limits import CHECKPOINT_SIZE_MAX, FINDINGS_MAX, TooLong, capped_lines
+from ledger.verify.limits import (CHECKPOINT_SIZE_MAX, FINDINGS_MAX, DeadlineReader, TooLong,
+                                  TooSlow, capped_lines)
 from ledger.verify.run import Options, Progress, run
 from ledger.verify.checkpoint import NOTE_BYTES_MAX, Claim, read_claim, read_note
 from ledger.verify.leaf import leaf_hash
@@ -192,7 +194,7 @@ class _Server:
             reason = getattr(exc, "reason", exc)
             raise LedgerError(f"cannot reach {url}: {reason}", finding=Code.BAD_ANSWER) from None
         with response:
-            yield response
+            yield DeadlineReader(response)
 
     def get(self, path: str, *, limit: int = RESPONSE_BYTES_MAX, **params: Any) -> bytes:
         with self.open(path, **params) as response:
@@ -226,6 +228,9 @@ class _Server:
                         yield line
                 except TooLong as exc:
                     raise LedgerError(f"entry {start + exc.line_number}: {exc}") from None
+                except TooSlow as exc:
+                    raise LedgerError(f"the page of entries from {start}: {exc}",
+                                      finding=Code.BAD_ANSWER) from None
                 except (OSError, http.client.HTTPException) as exc:
                     raise LedgerError(f"the page of entries from {start} broke off: {exc!r}",
                                       finding=Code.BAD_ANSWER) from None
@@ -237,6 +242,8 @@ class _Server:
 def _read(response: Any, limit: int) -> bytes:
     try:
         return response.read(limit)
+    except TooSlow as exc:
+        raise LedgerError(str(exc), finding=Code.BAD_ANSWER) from None
     except (OSError, http.client.HTTPException) as exc:
         raise LedgerError(f"the answer broke off: {exc!r}", finding=Code.BAD_ANSWER) from None
 

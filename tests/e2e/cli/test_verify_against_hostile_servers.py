@@ -16,6 +16,7 @@ from starlette.responses import StreamingResponse
 from ledger.format.keys import SigningKey
 from ledger.format.notes import Signer
 from ledger.settings import Settings
+from ledger.verify import limits
 from ledger.verify.limits import FINDINGS_MAX, LINE_BYTES_MAX
 from tests.builders.cli import Cli
 from tests.builders.hostile import forged_checkpoint, hostile_server, json_text, text
@@ -111,6 +112,31 @@ def test_an_endless_line_stops_with_a_finding_not_memory_without_end(cli, log_si
                   "/figures": constant(lambda: json_text("{}"))}) as url:
         output = verify_fails(cli, "--url", url, "--ledger", LEDGER)
     assert "too-large" in output and f"longer than {LINE_BYTES_MAX} bytes" in output
+
+
+async def trickle(first: bytes):
+    """One line, then a byte every 0.1 s for ever: each byte restarts a socket timeout."""
+    yield first
+    while True:
+        await asyncio.sleep(0.1)
+        yield b" "
+
+
+@pytest.mark.parametrize("path", ["/entries", "/checkpoint"])
+def test_an_answer_that_trickles_for_ever_ends_at_the_answer_deadline(cli, log_signer,
+                                                                     monkeypatch, path):
+    monkeypatch.setattr(limits, "ANSWER_SECONDS_MAX", 2.0)
+    note = forged_checkpoint(log_signer, 3)
+    routes = {"/checkpoint": constant(lambda: text(note)),
+              "/entries": constant(lambda: text(b"{}\n{}\n{}\n")),
+              "/figures": constant(lambda: json_text("{}"))}
+    routes[path] = constant(lambda: StreamingResponse(trickle(b"{}\n" if path == "/entries"
+                                                              else note.encode())))
+    started = time.monotonic()
+    with serving(routes) as url:
+        output = verify_fails(cli, "--url", url, "--ledger", LEDGER)
+    assert "still arriving after 2 s" in output
+    assert time.monotonic() - started < 10
 
 
 def test_deeply_nested_proofs_and_figures_are_findings_not_a_recursion_error(cli, log_signer):
