@@ -201,6 +201,15 @@ def transaction(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
             "postings": [{**line, "amount": abs(line["amount"])} for line in lines]}
 
 
+def log_key_rotations(view: FinanceView, ledger: str) -> list[int]:
+    """The seqs of the ledger's ``ledger.log_key_rotated`` entries, oldest first."""
+    with view.reading() as tx:
+        require_ledger(tx, ledger)
+        return [row["seq"] for row in tx.all(
+            "SELECT seq FROM view_log WHERE ledger = ? AND type = 'ledger.log_key_rotated' "
+            "ORDER BY seq", [ledger])]
+
+
 def status(view: FinanceView, ledger: str, log_size: int | None = None) -> dict[str, Any]:
     """How far each projection has come for ``ledger`` (``log_size`` from the log,
     if the caller has it, adds ``behind``), and where and why it stopped if it

@@ -35,6 +35,9 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS view_log (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "type TEXT NOT NULL, signer TEXT NOT NULL, signer_role TEXT NOT NULL, "
     "recorded_at TEXT NOT NULL, entry_hash TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    # The log-key rotations a browser check follows (GET .../log-keys): a few rows.
+    "CREATE INDEX IF NOT EXISTS view_log_rotations ON view_log (ledger, seq) "
+    "WHERE type = 'ledger.log_key_rotated'",
     "CREATE TABLE IF NOT EXISTS view_keys (ledger TEXT NOT NULL, key_id TEXT NOT NULL, "
     "roles TEXT NOT NULL, label TEXT NOT NULL, registered_seq BIGINT NOT NULL, "
     "revoked_seq BIGINT, PRIMARY KEY (ledger, key_id))",

@@ -57,6 +57,15 @@ def ledger_status(ledger: ViewLedger, view: View, reader: Reader,
                    "projections": status["projections"]})
 
 
+@router.get("/log-keys")
+def log_keys(ledger: ViewLedger, view: View) -> JSONResponse:
+    """Where the log key changed: the seq of each ``ledger.log_key_rotated`` entry (as far
+    as the views have come). A hint for the browser check, which trusts a rotation only
+    after checking the entry itself: in the checkpoint's tree, signed by an admin."""
+    return answer({"ledger": ledger, "rotations": [
+        {"seq": seq} for seq in queries.log_key_rotations(view, ledger)]})
+
+
 def writes_status(settings: Settings, reader: Reader, ledger: str, size: int) -> dict[str, Any]:
     """Whether this server takes writes for the ledger: not while its database is behind
     a checkpoint the server signed (a restored backup; ``ledger.log.kept_checkpoint``)."""

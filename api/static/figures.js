@@ -18,7 +18,7 @@
   const check = window.sunledgerCheck;
   if (!section || !button || !output || !check) return;
   const { Failure, utf8, fromBase64, same, sha256, fetchOk, parseCheckpoint, fetchLeaf,
-          parseLeaf, leafHash, toHex, checkSignature, bilingual } = check;
+          parseLeaf, leafHash, toHex, checkLogSignature, bilingual } = check;
 
   const FIGURES = { zh: "余额", en: "figures note" };  // "余额签名无效"
   const FIGURES_HEADER = "sunledger/figures/v1";
@@ -140,15 +140,21 @@
       throw new Failure("创世条目与页面上的创世哈希不符", "the genesis entry does not match the genesis hash on the page");
     }
     const genesis = parseLeaf(genesisLeaf, 0);
-    const noteSigned = await checkSignature(note, genesis, FIGURES);
-    if (noteSigned === "valid") report("余额签名有效（创世条目中的日志公钥）", "figures note signature valid (log key from genesis)");
-
     const checkpoint = parseCheckpoint(await (await fetchOk(`${api}/checkpoint?size=${size}`)).text());
-    const checkpointSigned = await checkSignature(checkpoint, genesis);
     if (checkpoint.size !== size || !same(checkpoint.root, note.root)) {
       throw new Failure("余额签名中的根哈希与该处检查点不符",
                         `the figures note's root is not the root of the checkpoint at size ${size}`);
     }
+    // The note is signed by the log key in force at `size`: the genesis key or a rotation's.
+    const noteCheck = await checkLogSignature(api, ledger, note, genesis, checkpoint, FIGURES);
+    const noteSigned = noteCheck.signature;
+    if (noteSigned === "valid") {
+      report(noteCheck.rotatedAt === null ? "余额签名有效（创世条目中的日志公钥）"
+                                          : `余额签名有效（第 ${noteCheck.rotatedAt} 条轮换后的日志公钥）`,
+             noteCheck.rotatedAt === null ? "figures note signature valid (log key from genesis)"
+                                          : `figures note signature valid (the log key rotated at entry ${noteCheck.rotatedAt})`);
+    }
+    const checkpointSigned = (await checkLogSignature(api, ledger, checkpoint, genesis, checkpoint)).signature;
     report("余额签名的根哈希与检查点一致" + (checkpointSigned === "valid" ? "（检查点签名有效）" : ""),
            `the note's root is the checkpoint's root at ${size}` +
            (checkpointSigned === "valid" ? " (checkpoint signature valid)" : ""));

@@ -5,11 +5,14 @@
  * Merkle root with WebCrypto SHA-256 (leaf 0x00||bytes, node 0x01||l||r) and
  * compares it with the checkpoint's root line, and checks the checkpoint's
  * Ed25519 signature (WebCrypto) against the log key of the genesis entry, whose
- * hash the resident compares with the notice board. Only all of that together is
- * "verified": a browser without Ed25519, or a checkpoint signed by a key the
- * genesis entry does not name (a rotated key), gets "not verified" and the
- * offline command to run instead (`sunledger verify --url ...`, which follows
- * rotations). No libraries, no build step: plain ES2020.
+ * hash the resident compares with the notice board, or of the latest log-key
+ * rotation before the checkpoint's size: the server lists where rotations are
+ * (GET .../log-keys), and a rotation is taken only when its entry is in the
+ * checkpoint's tree (inclusion proof) and signed by an admin key the genesis entry
+ * names. Only all of that together is "verified": a browser without Ed25519, or a
+ * checkpoint signed by a key neither the genesis nor such a rotation names, gets
+ * "not verified" and the offline command to run instead (`sunledger verify --url
+ * ...`, which follows the whole key registry). No libraries, no build step: ES2020.
  */
 "use strict";
 
@@ -148,12 +151,12 @@
    * which is a verification; throws if the note carries no signature of the log at all
    * or one that does not verify. `note` is a parsed signed note (origin = key name, body,
    * signature lines); `what` names it (figures notes are signed under the same name). */
-  async function checkSignature(note, genesis, what = CHECKPOINT) {
+  async function checkSignature(note, genesis, what = CHECKPOINT, logKey = null) {
     const body = (genesis.statement || {}).body || {};
     if (note.origin !== body.origin) {
       throw new Failure(`${what.zh}来源与创世条目不符`, `the ${what.en}'s origin is not the genesis origin`);
     }
-    const key = await parseVerifierKey(String(body.log_key || ""));
+    const key = await parseVerifierKey(String(logKey || body.log_key || ""));
     let signature = null;
     let named = false;
     for (const line of note.signatures) {
@@ -172,8 +175,73 @@
     } catch (error) {
       return "unsupported";
     }
-    if (!ok) throw new Failure(`${what.zh}签名无效`, `the ${what.en}'s signature does not verify under the genesis log key`);
+    if (!ok) throw new Failure(`${what.zh}签名无效`, `the ${what.en}'s signature does not verify under the log key`);
     return "valid";
+  }
+
+  async function rootOfProof(api, seq, size, hash) {
+    const proof = await (await fetchOk(`${api}/proofs/inclusion?seq=${seq}&size=${size}`)).json();
+    if (proof.seq !== seq || proof.size !== size || !Array.isArray(proof.hashes)) {
+      throw new Failure("包含证明不是所请求的", "the inclusion proof is not the one asked for");
+    }
+    const path = proof.hashes.map((h) => fromBase64(h, "proof hash"));
+    if (path.some((h) => h.length !== 32)) throw new Failure("证明哈希长度错误", "a proof hash is not 32 bytes");
+    return { root: await rootFromInclusionProof(seq, size, hash, path), hashes: path.length };
+  }
+
+  /** The key of the latest log-key rotation the server lists before `checkpoint.size`,
+   * once checked: its entry is in the checkpoint's tree, names this ledger, and is
+   * signed (FORMAT.md: "sunledger/statement/v1\n" + CJSON(statement), which is the
+   * leaf's own bytes of the statement) by an admin key of the genesis entry.
+   * { key, seq }; null when nothing checks out; "unsupported" without Ed25519. */
+  async function rotatedLogKey(api, ledger, genesis, checkpoint) {
+    const listed = await (await fetchOk(`${api}/log-keys`)).json();
+    const seqs = (Array.isArray(listed.rotations) ? listed.rotations : [])
+      .map((r) => r && r.seq).filter((s) => Number.isSafeInteger(s) && s > 0 && s < checkpoint.size);
+    if (!seqs.length) return null;
+    const seq = Math.max(...seqs);
+    const leaf = await fetchLeaf(api, seq);
+    const { root } = await rootOfProof(api, seq, checkpoint.size, await leafHash(leaf));
+    if (!same(root, checkpoint.root)) return null;
+    const entry = parseLeaf(leaf, seq);
+    const whole = text.decode(leaf);
+    const start = whole.indexOf(',"statement":') + ',"statement":'.length;
+    const end = whole.length - ',"v":1}'.length;
+    if (start < ',"statement":'.length || whole.slice(end) !== ',"v":1}' || end <= start) return null;
+    const signedText = whole.slice(start, end);
+    let statement;
+    try { statement = JSON.parse(signedText); } catch (error) { return null; }
+    const newKey = ((statement || {}).body || {}).log_key;
+    if (entry.seq !== seq || statement.type !== "ledger.log_key_rotated" ||
+        statement.ledger !== ledger || typeof newKey !== "string") return null;
+    const sig = fromBase64(String(entry.sig || ""), "signature");
+    const message = concat(utf8.encode("sunledger/statement/v1\n"), utf8.encode(signedText));
+    const admins = (((genesis.statement || {}).body || {}).keys || [])
+      .filter((k) => Array.isArray(k.roles) && k.roles.includes("admin"));
+    for (const admin of admins) {
+      let ok;
+      try {
+        const cryptoKey = await crypto.subtle.importKey(
+          "raw", fromBase64(String(admin.key), "admin key"), { name: "Ed25519" }, false, ["verify"]);
+        ok = await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, sig, message);
+      } catch (error) {
+        return "unsupported";
+      }
+      if (ok) return { key: newKey, seq };
+    }
+    return null;
+  }
+
+  /** checkSignature under the genesis log key, else under a checked rotation's key:
+   * { signature, rotatedAt } with rotatedAt the rotation's seq (null: the genesis key). */
+  async function checkLogSignature(api, ledger, note, genesis, checkpoint, what = CHECKPOINT) {
+    const signature = await checkSignature(note, genesis, what);
+    if (signature !== "other-key") return { signature, rotatedAt: null };
+    const rotated = await rotatedLogKey(api, ledger, genesis, checkpoint);
+    if (rotated === "unsupported") return { signature: "unsupported", rotatedAt: null };
+    if (rotated === null) return { signature, rotatedAt: null };
+    return { signature: await checkSignature(note, genesis, what, rotated.key),
+             rotatedAt: rotated.seq };
   }
 
   // --- the whole check ----------------------------------------------------------
@@ -197,25 +265,29 @@
       throw new Failure("条目的序号或账本不符", "the entry names another seq or ledger");
     }
     report("条目数据与条目哈希一致", "the entry's bytes match its entry hash");
-    const proof = await (await fetchOk(`${api}/proofs/inclusion?seq=${seq}&size=${checkpoint.size}`)).json();
-    if (proof.seq !== seq || proof.size !== checkpoint.size || !Array.isArray(proof.hashes)) {
-      throw new Failure("包含证明不是所请求的", "the inclusion proof is not the one asked for");
-    }
-    const path = proof.hashes.map((h) => fromBase64(h, "proof hash"));
-    if (path.some((h) => h.length !== 32)) throw new Failure("证明哈希长度错误", "a proof hash is not 32 bytes");
-    const root = await rootFromInclusionProof(seq, checkpoint.size, hash, path);
+    const { root, hashes } = await rootOfProof(api, seq, checkpoint.size, hash);
     if (!same(root, checkpoint.root)) {
       throw new Failure("由证明算出的根哈希与签名检查点不符",
                         `the root computed from the proof (${toHex(root).slice(0, 16)}…) is not the checkpoint's root`);
     }
-    report("包含证明算出的根哈希与检查点一致", `the proof leads to the checkpoint's root (${proof.hashes.length} hashes)`);
+    report("包含证明算出的根哈希与检查点一致", `the proof leads to the checkpoint's root (${hashes} hashes)`);
     const genesisLeaf = await fetchLeaf(api, 0);
     if (toHex(await leafHash(genesisLeaf)) !== section.dataset.genesisHash) {
       throw new Failure("创世条目与页面上的创世哈希不符", "the genesis entry does not match the genesis hash on the page");
     }
-    const signature = await checkSignature(checkpoint, parseLeaf(genesisLeaf, 0));
-    if (signature === "valid") report("检查点签名有效（创世条目中的日志公钥）", "checkpoint signature valid (log key from genesis)");
+    const { signature, rotatedAt } = await checkLogSignature(api, ledger, checkpoint,
+                                                            parseLeaf(genesisLeaf, 0), checkpoint);
+    if (signature === "valid") reportSigned(report, rotatedAt);
     return { entry, signature };
+  }
+
+  function reportSigned(report, rotatedAt) {
+    if (rotatedAt === null) {
+      report("检查点签名有效（创世条目中的日志公钥）", "checkpoint signature valid (log key from genesis)");
+    } else {
+      report(`检查点签名有效（第 ${rotatedAt} 条轮换后的日志公钥，由管理员签名）`,
+             `checkpoint signature valid (the log key rotated at entry ${rotatedAt}, signed by an admin)`);
+    }
   }
 
   // --- showing the result (DOM methods only: no server text becomes HTML) -------
@@ -251,8 +323,8 @@
   const NOT_VERIFIED = {
     unsupported: ["未核验 ✗：此浏览器不支持 Ed25519，无法核对日志签名",
                   "Not verified ✗: this browser has no Ed25519, so the log's signature could not be checked"],
-    "other-key": ["未核验 ✗：签名所用的日志公钥不是创世条目中的（可能已轮换），浏览器无法核对",
-                  "Not verified ✗: signed by a log key the genesis entry does not name (rotated?), which the browser cannot check"],
+    "other-key": ["未核验 ✗：签名所用的日志公钥不是创世条目中的，也没有经核对的轮换条目指定它，浏览器无法核对",
+                  "Not verified ✗: signed by a log key that neither the genesis entry nor a checked rotation on the log names"],
     "no-webcrypto": ["无法核验 ✗：浏览器只在 HTTPS 页面提供 WebCrypto",
                      "Could not verify ✗: browsers offer WebCrypto only on HTTPS pages"],
   };
@@ -316,7 +388,8 @@
   // Shared with figures.js (the community page's "Verify the balances"), loaded after this.
   window.sunledgerCheck = Object.freeze({
     Failure, utf8, text, concat, fromBase64, toHex, same, sha256, fetchOk, parseCheckpoint,
-    fetchLeaf, parseLeaf, leafHash, checkSignature, bilingual, runChecks,
+    fetchLeaf, parseLeaf, leafHash, checkSignature, checkLogSignature, reportSigned, bilingual,
+    runChecks,
   });
 
   if (!section || !button || !output) return;
