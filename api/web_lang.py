@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, timezone
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,3 +98,9 @@ def local_date(stamp: str | None) -> str:
 
 def today() -> date:
     return datetime.now(LEDGER_TIME_ZONE).date()
+
+
+def server_today(app: Any) -> date:
+    """Today by the server's clock (the one that stamps ``recorded_at``; a test may move
+    it), in the ledger's time zone: what is overdue is judged by it."""
+    return app.clock().astimezone(LEDGER_TIME_ZONE).date()

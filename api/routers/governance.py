@@ -38,9 +38,11 @@ from api.contract import (PUBLIC_READ, SIGNED_IN_READ, WRITE, LedgerSlug, Questi
 from api.deps import (SEQ_MAX, Cursor, Intake, LedgerApp, Limit, View, existing_ledger,
                       json_body)
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
+from api.web_lang import LEDGER_TIME_ZONE, server_today
 from ledger.domain import fields, policy
 from ledger.errors import FormatError
 from ledger.log.intake import QuestionIntake, contact_bytes_max
+from projections import disclosure_schedule as schedule
 from projections import governance
 from projections.paging import PAGE_SIZE_DEFAULT
 
@@ -98,6 +100,16 @@ def list_resolutions(ledger: GovLedger, view: View) -> dict[str, Any]:
 def list_disclosures(ledger: GovLedger, view: View) -> dict[str, Any]:
     """Every disclosure statement and the catalogue of what must be disclosed."""
     return governance.disclosures(view, ledger)
+
+
+@residents.get("/disclosures/schedule")
+def disclosure_schedule(ledger: GovLedger, view: View, app: LedgerApp) -> dict[str, Any]:
+    """Every disclosure the catalogue makes due up to today (the server's clock, in the
+    ledger's time zone): each periodic item once per period, each trade's award and
+    completion and each resolution, with its due date and status (``on_time``,
+    ``late``, ``overdue``, ``open``), and the disclosure rate (公开率) overall and per
+    month of due dates."""
+    return schedule.schedule(view, ledger, server_today(app), LEDGER_TIME_ZONE)
 
 
 @residents.get("/questions")

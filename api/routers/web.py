@@ -30,13 +30,13 @@ from api.limits import public_rate
 from ledger.domain import fields
 from api.web_charts import GEOMETRY, budget_through_year, monthly_flows
 from api.web_lang import (LEDGER_TIME_ZONE, local_date, local_time, reading, remember,
-                          switch_url, today)
+                          server_today, switch_url, today)
 from ledger.log.checkpointing import CheckpointLog
 from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
-from projections import queries
+from projections import disclosure_schedule, queries
 from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 
@@ -218,6 +218,8 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
         usage = queries.fund_usage(view, ledger, chosen)
         budgets = queries.budget_vs_actual(view, ledger, chosen)
         latest = queries.transactions(view, ledger, limit=latest_items_max)
+        disclosures_due = disclosure_schedule.schedule(
+            view, ledger, server_today(request.app.state.ledger), LEDGER_TIME_ZONE)
     except LedgerError as error:
         return error_page(request, error)
     fund_names = {f["fund"]: f for f in balances["funds"]}
@@ -230,7 +232,7 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                   latest=latest["items"], fund_names=fund_names,
                   checkpoint=latest_checkpoint(checkpoints, ledger),
                   genesis=genesis_hash(view, ledger), status=status,
-                  api=api_base(request, ledger))
+                  disclosure_schedule=disclosures_due, api=api_base(request, ledger))
 
 
 FILTER_FIELDS = ("fund", "category", "date_from", "date_to")
