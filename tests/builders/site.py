@@ -94,8 +94,9 @@ def journal_seqs(app: LedgerApplication, slug: str) -> list[int]:
 
 
 @contextmanager
-def serve_site(directory: Path) -> Iterator[Site]:
-    """Build the books on a SQLite file in ``directory`` and serve them; yield the Site."""
+def a_town_to_serve(directory: Path) -> Iterator[tuple[Settings, Community, Any]]:
+    """新竹社区 opened on a SQLite file in ``directory``, its log key where the server
+    looks, and the API app for it (not yet running): the test writes its books first."""
     settings = Settings(database_url=f"sqlite:///{directory / 'ledger.sqlite3'}",
                         data_dir=directory / "data", checkpoint_every_seconds=0)
     app = LedgerApplication(settings)
@@ -103,15 +104,31 @@ def serve_site(directory: Path) -> Iterator[Site]:
         town = Community.open(app)
         keep_log_key(settings, town)
         # No rate limit: one test client makes more page loads a minute than a resident.
-        api = create_app(settings, application=app,
-                         options=ApiOptions(public_rate_per_minute=0))
-        with running(api) as base_url:
-            site = Site(base_url, api, town, current_year())
-            record_books(site)
-            site.journal = journal_seqs(app, town.slug)
-            yield site
+        yield settings, town, create_app(settings, application=app,
+                                         options=ApiOptions(public_rate_per_minute=0))
     finally:
         app.close()
+
+
+@contextmanager
+def serve_site(directory: Path) -> Iterator[Site]:
+    """Build the books on a SQLite file in ``directory`` and serve them; yield the Site."""
+    with a_town_to_serve(directory) as (_, town, api), running(api) as base_url:
+        site = Site(base_url, api, town, current_year())
+        record_books(site)
+        site.journal = journal_seqs(town.app, town.slug)
+        yield site
+
+
+def press_verify(page: Any, url: str) -> tuple[str, str]:
+    """Open the item, press 核验, wait for the verdict; (verdict, whole result)."""
+    from playwright.sync_api import expect  # imported late: no playwright means skip, not error
+
+    page.goto(url)
+    page.get_by_role("button", name="核验").click()
+    verdict = page.locator("#verify-result .verdict.ok, #verify-result .verdict.fail")
+    expect(verdict).to_be_visible()
+    return verdict.inner_text(), page.locator("#verify-result").inner_text()
 
 
 def browser_unavailable() -> str | None:

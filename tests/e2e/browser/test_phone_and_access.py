@@ -9,14 +9,11 @@ import os
 import httpx
 import pytest
 
-from api.app import ApiOptions, create_app
 from api.routers.web import current_year
-from ledger.log.application import LedgerApplication
-from ledger.settings import Settings
 from projections.worker import catch_up
 from tests.builders.axe import axe_unavailable, blocking_violations
-from tests.builders.community import Community
-from tests.builders.server import keep_log_key, running
+from tests.builders.server import running
+from tests.builders.site import a_town_to_serve
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
@@ -109,20 +106,11 @@ def test_every_amount_and_the_balance_held_are_on_screen(site, screen):
 @pytest.fixture(scope="module")
 def rich_town(tmp_path_factory):
     """A community holding ¥12,345,678.90: the longest figure a community page shows."""
-    directory = tmp_path_factory.mktemp("rich")
-    settings = Settings(database_url=f"sqlite:///{directory / 'ledger.sqlite3'}",
-                        data_dir=directory / "data", checkpoint_every_seconds=0)
-    app = LedgerApplication(settings)
-    try:
-        town = Community.open(app)
-        keep_log_key(settings, town)
+    with a_town_to_serve(tmp_path_factory.mktemp("rich")) as (_, town, api):
         town.grant("general", 1_234_567_890, f"{current_year()}-01-05")
-        catch_up(app)
-        api = create_app(settings, application=app, options=ApiOptions(public_rate_per_minute=0))
+        catch_up(town.app)
         with running(api) as base_url:
             yield f"{base_url}/ledgers/{town.slug}"
-    finally:
-        app.close()
 
 
 @pytest.mark.parametrize("text", ["normal", "large"])

@@ -10,20 +10,18 @@ import base64
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 
-from api.app import ApiOptions, create_app
 from ledger.format import cjson, merkle
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint
 from ledger.format.keys import SigningKey
 from ledger.format.notes import Signer as NoteSigner
-from ledger.log.application import LedgerApplication
-from ledger.settings import Settings
 from projections.worker import catch_up
-from tests.builders.community import Community
 from tests.builders.server import keep_log_key, running
+from tests.builders.site import a_town_to_serve, press_verify
 
 pytestmark = pytest.mark.browser
 VERIFIED = "已核验 ✓"
@@ -33,7 +31,7 @@ NOT_VERIFIED = "未核验 ✗"
 @dataclass
 class Rotated:
     base_url: str
-    town: Community
+    town: Any  # tests.builders.community.Community
     rotation_seq: int
     later_seq: int  # an entry after the rotation, covered by a new-key checkpoint
 
@@ -47,15 +45,8 @@ class Rotated:
 
 @pytest.fixture(scope="module")
 def rotated(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("rotated")
-    settings = Settings(database_url=f"sqlite:///{directory / 'ledger.sqlite3'}",
-                        data_dir=directory / "data", checkpoint_every_seconds=0)
-    app = LedgerApplication(settings)
-    try:
-        town = Community.open(app)
-        keep_log_key(settings, town)
+    with a_town_to_serve(tmp_path_factory.mktemp("rotated")) as (settings, town, api):
         town.grant("general", 100_000)
-        api = create_app(settings, application=app, options=ApiOptions(public_rate_per_minute=0))
         api.state.checkpoints.issue(town.slug)  # the genesis key signs this one
         new_key = NoteSigner.from_seed(town.log_signer.name, SigningKey.generate().seed)
         rotation = town.submit(town.admin.sign("ledger.log_key_rotated",
@@ -64,21 +55,9 @@ def rotated(tmp_path_factory):
         keep_log_key(settings, town)  # the operator installs the new key on the server
         later = town.grant("general", 2_000).entry.seq
         api.state.checkpoints.issue(town.slug)  # the new key signs this one
-        catch_up(app)
+        catch_up(town.app)
         with running(api) as base_url:
             yield Rotated(base_url, town, rotation, later)
-    finally:
-        app.close()
-
-
-def verify(page, url: str) -> tuple[str, str]:
-    from playwright.sync_api import expect
-
-    page.goto(url)
-    page.get_by_role("button", name="核验").click()
-    verdict = page.locator("#verify-result .verdict.ok, #verify-result .verdict.fail")
-    expect(verdict).to_be_visible()
-    return verdict.inner_text(), page.locator("#verify-result").inner_text()
 
 
 def test_the_server_lists_the_rotation(rotated):
@@ -87,7 +66,7 @@ def test_the_server_lists_the_rotation(rotated):
 
 
 def test_a_checkpoint_signed_by_the_rotated_key_is_verified(rotated, page):
-    verdict, result = verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
+    verdict, result = press_verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
     assert verdict == VERIFIED, result
     assert f"第 {rotated.rotation_seq} 条轮换后的日志公钥" in result
 
@@ -107,7 +86,7 @@ def test_the_balances_signed_by_the_rotated_key_are_verified(rotated, page):
 def test_a_server_pointing_at_an_entry_that_is_no_rotation_gets_no_tick(rotated, page):
     page.route(re.compile(r"/log-keys$"), lambda route: route.fulfill(
         status=200, json={"rotations": [{"seq": 1}]}))  # a key registration
-    verdict, result = verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
+    verdict, result = press_verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
     assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
 
 
@@ -145,6 +124,6 @@ def test_a_rotation_the_server_made_up_gets_no_tick(rotated, page):
     page.route(re.compile(r"/proofs/inclusion\?"), proof)
     page.route(re.compile(rf"/entries\?start={fake_seq}&limit=1$"), lambda route: route.fulfill(
         status=200, content_type="application/x-ndjson", body=fake_leaf + b"\n"))
-    verdict, result = verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
+    verdict, result = press_verify(page, rotated.url(f"/transactions/{rotated.later_seq}"))
     assert "包含证明算出的根哈希与检查点一致" in result  # the forged tree is consistent
     assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result

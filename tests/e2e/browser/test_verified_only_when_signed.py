@@ -18,6 +18,7 @@ from ledger.format import merkle
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint
 from ledger.format.keys import SigningKey
 from ledger.format.notes import Signer
+from tests.builders.site import press_verify
 
 pytestmark = pytest.mark.browser
 VERIFIED = "已核验 ✓"
@@ -31,15 +32,6 @@ NO_ED25519 = """(() => {
       : importKey(format, key, algorithm, ...rest);
 })();"""
 
-
-def verify(page, url: str) -> tuple[str, str]:
-    from playwright.sync_api import expect
-
-    page.goto(url)
-    page.get_by_role("button", name="核验").click()
-    verdict = page.locator("#verify-result .verdict.ok, #verify-result .verdict.fail")
-    expect(verdict).to_be_visible()
-    return verdict.inner_text(), page.locator("#verify-result").inner_text()
 
 
 class ForgedTree:
@@ -95,21 +87,21 @@ def test_the_forged_tree_really_passes_every_check_but_the_signature(site, page,
     """The control: without the signature check, this forgery would pass; its proof
     leads to its root, so only the signature can catch it."""
     forged.serve(page, forged.with_the_logs_old_signature())
-    verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{forged.seq}"))
     assert "包含证明算出的根哈希与检查点一致" in result  # the forged proof fits its root
     assert verdict == FAILED and "检查点签名无效" in result
 
 
 def test_an_unsigned_checkpoint_fails(site, page, forged):
     forged.serve(page, forged.unsigned())
-    verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{forged.seq}"))
     assert verdict == FAILED
     assert "检查点没有日志签名" in result
 
 
 def test_a_checkpoint_signed_by_another_key_is_not_verified(site, page, forged):
     forged.serve(page, forged.signed_by_another_key())
-    verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{forged.seq}"))
     assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
     assert "不是创世条目中的" in result
     assert offline_command(site) in result
@@ -119,7 +111,7 @@ def test_without_ed25519_a_forged_checkpoint_gets_no_tick_and_the_offline_comman
         site, page, forged):
     page.add_init_script(NO_ED25519)
     forged.serve(page, forged.with_the_logs_old_signature())
-    verdict, result = verify(page, site.url(f"/transactions/{forged.seq}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{forged.seq}"))
     assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
     assert "不支持 Ed25519" in result
     assert offline_command(site) in result
@@ -127,12 +119,12 @@ def test_without_ed25519_a_forged_checkpoint_gets_no_tick_and_the_offline_comman
 
 def test_without_ed25519_even_the_real_checkpoint_is_not_called_verified(site, page):
     page.add_init_script(NO_ED25519)
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict.startswith(NOT_VERIFIED) and VERIFIED not in result
     assert "包含证明算出的根哈希与检查点一致" in result  # the rest was still checked
     assert offline_command(site) in result
 
 
 def test_with_ed25519_the_real_checkpoint_is_verified(site, page):
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict == VERIFIED and "检查点签名有效" in result

@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from tests.builders.site import press_verify
+
 pytestmark = pytest.mark.browser
 VERIFIED = "已核验 ✓"
 FAILED = "核验失败 ✗"
@@ -18,16 +20,6 @@ SIGNATURE_VALID = "检查点签名有效"
 HAS_ED25519 = """() => crypto.subtle.generateKey({name: "Ed25519"}, false, ["sign", "verify"])
                        .then(() => true, () => false)"""
 
-
-def verify(page, url: str) -> tuple[str, str]:
-    """Open the item, press the button, wait for the verdict; (verdict, whole result)."""
-    from playwright.sync_api import expect  # imported late: no playwright means skip, not error
-
-    page.goto(url)
-    page.get_by_role("button", name="核验").click()
-    verdict = page.locator("#verify-result .verdict.ok, #verify-result .verdict.fail")
-    expect(verdict).to_be_visible()
-    return verdict.inner_text(), page.locator("#verify-result").inner_text()
 
 
 def flip_base64(value: str, index: int) -> str:
@@ -37,7 +29,7 @@ def flip_base64(value: str, index: int) -> str:
 
 
 def test_verify_button_shows_verified_for_a_real_item(site, page):
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict == VERIFIED
     assert "包含证明算出的根哈希与检查点一致" in result
     assert "高龄老人慰问" in result and "88.00" in result  # the signed content, shown back
@@ -56,7 +48,7 @@ def test_every_item_under_the_checkpoint_verifies_wherever_it_sits_in_the_tree(s
     covered = [seq for seq in site.journal if seq < site.seqs["checkpoint_size"]]
     assert len(covered) >= 10
     for seq in covered:
-        verdict, result = verify(page, site.url(f"/transactions/{seq}"))
+        verdict, result = press_verify(page, site.url(f"/transactions/{seq}"))
         assert verdict == VERIFIED, (seq, result)
 
 
@@ -68,7 +60,7 @@ def test_verify_fails_when_one_proof_hash_is_altered_in_transit(site, page):
         route.fulfill(response=response, json=proof)
 
     page.route(re.compile(r"/proofs/inclusion\?"), alter_proof)
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict == FAILED
     assert "由证明算出的根哈希与签名检查点不符" in result
 
@@ -82,7 +74,7 @@ def test_verify_fails_when_the_entry_bytes_are_altered_in_transit(site, page):
                                                                      b'"amount":880'))
 
     page.route(re.compile(rf"/entries\?start={seq}&"), alter_leaf)
-    verdict, result = verify(page, site.url(f"/transactions/{seq}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{seq}"))
     assert verdict == FAILED
     assert "条目数据与页面上的条目哈希不符" in result
 
@@ -100,13 +92,13 @@ def test_verify_fails_when_the_checkpoint_signature_is_forged(site, page):
         route.fulfill(response=response, body=f"{body}\n\n{forged}")
 
     page.route(re.compile(r"/checkpoint$"), forge_signature)
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict == FAILED
     assert "检查点签名无效" in result
 
 
 def test_verify_says_an_item_recorded_after_the_checkpoint_is_not_covered_yet(site, page):
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['late']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['late']}"))
     assert verdict == FAILED
     assert "还没有被签名检查点覆盖" in result
 
@@ -118,6 +110,6 @@ def test_verify_fails_when_the_proof_is_for_another_size(site, page):
         route.fulfill(response=response, json={**proof, "size": proof["size"] - 1})
 
     page.route(re.compile(r"/proofs/inclusion\?"), other_size)
-    verdict, result = verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
+    verdict, result = press_verify(page, site.url(f"/transactions/{site.seqs['subsidy']}"))
     assert verdict == FAILED
     assert "包含证明不是所请求的" in result
