@@ -69,8 +69,8 @@ def load_json_document(path: Path, limit_bytes: int = DOCUMENT_FILE_BYTES_MAX) -
     """A JSON file: no duplicate keys, no nesting past the canonical limit."""
     text = read_text_capped(path, limit_bytes)
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys)
-    except ValueError as exc:
+        document = json.loads(text, object_pairs_hook=cjson.unique_keys)
+    except (ValueError, FormatError) as exc:
         raise FormatError(f"{path} is not valid JSON: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise FormatError(f"{path} is nested too deeply") from None
@@ -96,15 +96,6 @@ def load_document(path: Path, limit_bytes: int = DOCUMENT_FILE_BYTES_MAX) -> Any
     if Path(path).suffix == ".json":
         return load_json_document(path, limit_bytes)
     return load_yaml_document(path, limit_bytes)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in document:
-            raise ValueError(f"duplicate key {key!r}")
-        document[key] = value
-    return document
 
 
 def _check_depth(value: Any, path: Path, depth: int = 0) -> None:

@@ -115,7 +115,7 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
@@ -133,7 +133,7 @@ def loads(data: bytes | str) -> Any:
             parse_float=_reject_float,
             parse_int=_parse_int,
             parse_constant=_reject_constant,
-            object_pairs_hook=_unique_keys,
+            object_pairs_hook=unique_keys,
         )
     except UnicodeDecodeError as exc:
         raise FormatError(f"not UTF-8: {exc.reason} at byte {exc.start}") from None

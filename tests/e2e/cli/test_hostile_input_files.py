@@ -25,7 +25,7 @@ HOSTILE_ENTRY_FILES = {
     "yaml anchor alone": ("entry.yaml", ENTRY_YAML.replace("category: activity",
                                                            "category: &c activity"),
                           "anchors and aliases"),
-    "json duplicate key": ("entry.json", DUPLICATE_JSON, "duplicate key 'counterparty'"),
+    "json duplicate key": ("entry.json", DUPLICATE_JSON, "duplicate object key 'counterparty'"),
     "yaml duplicate key": ("entry.yaml", ENTRY_YAML + "category: grant\n",
                            "duplicate key 'category'"),
     "json nested deeply": ("entry.json", "[" * 30_000 + "]" * 30_000, "nested too deeply"),
@@ -96,7 +96,7 @@ def test_a_catalogue_file_with_duplicate_keys_is_refused(cli, town, tmp_path):
         '[{"code": "finance", "code": "other", "name_zh": "财务", "name_en": "Finance",'
         ' "frequency": "monthly"}]'))
     line = refused_quickly(cli, town, "disclosure", "catalogue", town, "--file", str(catalogue))
-    assert "duplicate key 'code'" in line
+    assert "duplicate object key 'code'" in line
 
 
 def test_a_huge_checkpoint_given_to_verify_since_is_refused(cli, town, tmp_path):
