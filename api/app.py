@@ -171,7 +171,8 @@ async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:
 
 
 def server_config(api: FastAPI, *, host: str = "127.0.0.1", port: int = 8000,
-                  forwarded_allow_ips: str = "", log_level: str = "info") -> "uvicorn.Config":
+                  forwarded_allow_ips: str = "", log_level: str = "info",
+                  access_log: bool = False) -> "uvicorn.Config":
     """uvicorn's settings for ``api``. X-Forwarded-For is believed only from the proxies
     named in ``forwarded_allow_ips`` (comma-separated addresses or networks): uvicorn's
     own default believes 127.0.0.1, so any local process could pick the client address
@@ -180,15 +181,18 @@ def server_config(api: FastAPI, *, host: str = "127.0.0.1", port: int = 8000,
 
     trusted = ",".join(part.strip() for part in forwarded_allow_ips.split(",") if part.strip())
     return uvicorn.Config(api, host=host, port=port, log_level=log_level, lifespan="on",
-                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "",
+                          access_log=access_log)
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
-          log_level: str = "info", forwarded_allow_ips: str = "") -> None:
+          log_level: str = "info", forwarded_allow_ips: str = "",
+          access_log: bool = False) -> None:
     """Run the API with uvicorn until interrupted (what ``sunledger serve`` calls); the
     read models are kept current in this process unless SUNLEDGER_SERVE_PROJECTIONS=0."""
     import uvicorn
 
     api = create_app(settings, options=ApiOptions.from_env())
     uvicorn.Server(server_config(api, host=host, port=port, log_level=log_level,
-                                 forwarded_allow_ips=forwarded_allow_ips)).run()
+                                 forwarded_allow_ips=forwarded_allow_ips,
+                                 access_log=access_log)).run()
