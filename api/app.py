@@ -25,6 +25,8 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics as metrics_module
 from api.caching import CachingMiddleware
@@ -120,9 +122,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api = FastAPIOffline(title="Sunledger", version="1", lifespan=lifespan,
                          static_url="/docs-assets",
                          summary="Signed, hash-chained, Merkle-tree ledgers for community finance")
-    # Innermost: it sees each body in one piece (the middleware below streams it).
     api.add_middleware(CachingMiddleware)
-    api.middleware("http")(_reference_pages_stay_offline)
+    api.add_middleware(ReferencePagesStayOffline)
     api.state.settings = settings
     api.state.options = options
     api.state.ledger = ledger_app
@@ -156,11 +157,25 @@ _REFERENCE_PAGES_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline
                            "worker-src 'self' blob:; connect-src 'self'")
 
 
-async def _reference_pages_stay_offline(request: Request, call_next):
-    response = await call_next(request)
-    if request.url.path in ("/docs", "/redoc"):
-        response.headers["Content-Security-Policy"] = _REFERENCE_PAGES_POLICY
-    return response
+class ReferencePagesStayOffline:
+    """Plain ASGI (BaseHTTPMiddleware would cost every request, writes included): the
+    policy header on /docs and /redoc only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in ("/docs", "/redoc"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Content-Security-Policy"] = \
+                    _REFERENCE_PAGES_POLICY
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 async def _sign_in_refused(request: Request, exc: Exception) -> JSONResponse:
