@@ -1,47 +1,25 @@
-"""Red flags for auditors (巡察), each with the entries it rests on.
+"""Red flags for auditors (巡察), each with the entries it rests on, from the read model.
 
-Decision: red flags are computed by ``ledger.domain.redflags.red_flags`` over the
-log's entries and cached per (application, ledger) for the log size they
-were computed at, not kept in a view table. The patterns (split payments in a
-sliding window under the policy then in force, the same key on both sides of
-a check, the register against the books) look at the whole history at once,
-so a table filled entry by entry would have to re-run them per batch; one
-replay per new log size costs about as much as one batch and only happens
-when an auditor asks. Reading the log (not the views) also means a finding
-never waits for the projection and rests on exactly the entries it names.
-
-The cache keeps one answer per ledger; the log only grows, so a cached answer
-is right exactly while the log's size is unchanged.
+The findings are kept by the projection (``projections/flags``: found as
+entries arrive, the same codes, messages and seqs as the reference
+``ledger.domain.redflags.red_flags`` gives for the same log) in
+``view_red_flags``. An answer reads those rows and, from the log, only the
+entries they name: nothing here grows with the log. The answer says the size
+the view reflects (``size``, ``head``) beside the log's (``log_size``,
+``behind``), and where the view stopped if it did, as the status does.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
-import weakref
+import json
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
-from ledger.log.application import LedgerApplication
 from ledger.errors import LedgerNotFound
-from ledger.domain.redflags import red_flags as find_red_flags
 from ledger.format.statements import Entry
-
-READ_PAGE = 1000
-
-_CACHE: "weakref.WeakKeyDictionary[LedgerApplication, dict[str, tuple[int, dict]]]" = (
-    weakref.WeakKeyDictionary())
-_LOCK = threading.Lock()
-
-
-def _entries(app: LedgerApplication, ledger: str, size: int) -> list[Entry]:
-    entries: list[Entry] = []
-    while len(entries) < size:
-        page = app.entries(ledger, len(entries), min(READ_PAGE, size - len(entries)))
-        if not page:
-            break
-        entries.extend(page)
-    return entries
+from ledger.log.application import LedgerApplication
+from projections.queries import stopped_message
+from projections.view import FinanceView
 
 
 def _rests_on(entry: Entry) -> dict[str, Any]:
@@ -55,30 +33,48 @@ def _rests_on(entry: Entry) -> dict[str, Any]:
     return shown
 
 
-def compute(app: LedgerApplication, ledger: str, size: int) -> dict[str, Any]:
-    entries = _entries(app, ledger, size)
-    findings = find_red_flags(entries)
-    items = [{**finding.to_json(), "entries": [_rests_on(entries[seq]) for seq in finding.seqs
-                                               if seq < len(entries)]}
-             for finding in findings]
-    return {"ledger": ledger, "size": len(entries),
-            "head": entries[-1].hash if entries else None,
+def _runs(seqs: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted seqs as (start, stop) runs of consecutive ones: one log read per run."""
+    start = previous = seqs[0]
+    for seq in seqs[1:]:
+        if seq != previous + 1:
+            yield start, previous + 1
+            start = seq
+        previous = seq
+    yield start, previous + 1
+
+
+def _entries(app: LedgerApplication, ledger: str, seqs: set[int]) -> dict[int, Entry]:
+    found: dict[int, Entry] = {}
+    for start, stop in _runs(sorted(seqs)) if seqs else ():
+        for stored in app.reader.stored(ledger, start, stop):
+            entry = stored.entry()
+            found[entry.seq] = entry
+    return found
+
+
+def red_flags(app: LedgerApplication, view: FinanceView, ledger: str) -> dict[str, Any]:
+    """Every red flag of ``ledger`` at the size the view reflects, oldest seqs first;
+    each item has ``code``, ``message``, ``seqs`` and ``entries`` (the entries themselves)."""
+    log_size = app.reader.size(ledger)
+    if log_size == 0:
+        raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
+    with view.reading() as tx:
+        at = tx.one("SELECT size, head, stopped_at, stopped_reason FROM view_ledgers "
+                    "WHERE ledger = ?", (ledger,)) or {"size": 0, "head": None}
+        rows = tx.all("SELECT code, message, seqs, sort_key, tiebreak FROM view_red_flags "
+                      "WHERE ledger = ?", (ledger,))
+    # Sorted here, not in SQL: PostgreSQL would order the text by its locale's collation.
+    rows.sort(key=lambda row: (row["sort_key"], row["code"], row["tiebreak"]))
+    items = [{"code": row["code"], "message": row["message"], "seqs": json.loads(row["seqs"])}
+             for row in rows]
+    entries = _entries(app, ledger, {seq for item in items for seq in item["seqs"]})
+    for item in items:
+        item["entries"] = [_rests_on(entries[seq]) for seq in item["seqs"] if seq in entries]
+    size, stopped_at = at["size"], at.get("stopped_at")
+    return {"ledger": ledger, "size": size, "head": at["head"] if size else None,
+            "log_size": log_size, "behind": max(log_size - size, 0),
+            "stopped_at": stopped_at,
+            "message": stopped_message(stopped_at, at.get("stopped_reason")),
             "counts": dict(sorted(Counter(item["code"] for item in items).items())),
             "items": items}
-
-
-def red_flags(app: LedgerApplication, ledger: str) -> dict[str, Any]:
-    """Every red flag of ``ledger`` at the log's current size, oldest seqs first; each
-    item has ``code``, ``message``, ``seqs`` and ``entries`` (the entries themselves)."""
-    size = app.reader.size(ledger)
-    if size == 0:
-        raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
-    with _LOCK:
-        cached = _CACHE.setdefault(app, {}).get(ledger)
-    if cached is None or cached[0] != size:
-        result = compute(app, ledger, size)
-        with _LOCK:
-            _CACHE.setdefault(app, {})[ledger] = (size, result)
-    else:
-        result = cached[1]
-    return copy.deepcopy(result)

@@ -67,6 +67,10 @@ class Batch:
         self.sizes[ledger] = size
         return fork
 
+    def projected(self) -> dict[str, LedgerState]:
+        """The states this batch works on, by ledger (as of the entries it applied)."""
+        return {ledger: fork for ledger, (_, fork) in self.forks.items()}
+
     def advance(self, ledger: str, size: int) -> None:
         self.sizes[ledger] = size
 

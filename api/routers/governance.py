@@ -16,8 +16,8 @@ given with a question is never stored or shown: only its keyed hash goes on
 the log (``contact_hash``), so a resident can later show a question was theirs.
 
 Auditors (signed in, the readers of the ``findings`` view): red flags, each with
-the entries it rests on (``projections.governance_flags``: computed from the
-log, cached per log size).
+the entries it rests on (``projections.governance_flags``: kept by the projection
+as entries arrive, read from the view; the answer says the size it reflects).
 
 Writing every other governance step is an ordinary signed statement
 (``POST /v1/ledgers/{ledger}/statements``), checked by the ledger's rules.
@@ -189,12 +189,14 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 
 
 @auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
-def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp
+def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View
               ) -> dict[str, Any]:
     """Red flags (巡察): split payments, one invoice on two entries, one key on both sides
     of a check, payments outside a project's period, round sums in cash, awards to a
-    declared relative, register and books apart; each with the entries it rests on."""
-    return governance.red_flags(app, ledger)
+    declared relative, register and books apart; each with the entries it rests on.
+    Read from the projection: ``size`` is the log size it reflects, ``behind`` how many
+    entries of the log (``log_size``) it has not taken yet."""
+    return governance.red_flags(app, view, ledger)
 
 
 router = APIRouter()
