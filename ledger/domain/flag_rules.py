@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Sequence
 
 from ledger.domain import policy
+from ledger.domain.assets import book_value_differences
 from ledger.domain.journal import payment_amount, signed_postings
 from ledger.domain.records import DEFAULT_POLICY, Policy, same_party
 from ledger.domain.state import LedgerState
@@ -186,7 +187,15 @@ def related_bidder(bid: Any, interest: Any) -> str | None:
             f"of committee member {interest.member}")
 
 
-def book_value_message(state: LedgerState, difference: dict[str, Any]) -> str:
-    return (f"assets on account {difference['account']} in fund {difference['fund']} are "
-            f"registered at {fen(state, difference['register'])} but the books hold "
-            f"{fen(state, difference['books'])}")
+def book_values(state: LedgerState) -> list[tuple[tuple[str, str], str, list[int]]]:
+    """Where the register and the books disagree at this state: per (account, fund),
+    the message and the seqs the assets on it were registered at."""
+    found = []
+    for difference in book_value_differences(state):
+        place = (difference["account"], difference["fund"])
+        seqs = sorted(asset.registered_seq for asset in state.assets.values()
+                      if (asset.account, asset.fund) == place)
+        found.append((place, f"assets on account {place[0]} in fund {place[1]} are registered "
+                             f"at {fen(state, difference['register'])} but the books hold "
+                             f"{fen(state, difference['books'])}", seqs))
+    return found

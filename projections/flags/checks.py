@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ledger.domain import flag_rules
-from ledger.domain.assets import book_value_differences
 from ledger.domain.state import LedgerState
 from projections.flags import store
 
@@ -103,10 +102,7 @@ def book_values(tx: Tx, state: LedgerState, ledger: str) -> None:
     """The register against the books at the view's size, replacing the last answer."""
     tx.run("DELETE FROM view_red_flags WHERE ledger = ? AND code = 'book-value-mismatch'",
            (ledger,))
-    for difference in book_value_differences(state):
-        place = (difference["account"], difference["fund"])
-        seqs = sorted(asset.registered_seq for asset in state.assets.values()
-                      if (asset.account, asset.fund) == place)
-        store.put(tx, ledger, "book-value-mismatch", "/".join(place),
-                  flag_rules.book_value_message(state, difference), seqs,
+    for place, message, seqs in flag_rules.book_values(state):
+        # Apart per place, in (account, fund) order as the reference sorts them.
+        store.put(tx, ledger, "book-value-mismatch", "/".join(place), message, seqs,
                   tiebreak="\x1f".join(place))
