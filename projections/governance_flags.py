@@ -3,23 +3,31 @@
 The findings are kept by the projection (``projections/flags``: found as
 entries arrive, the same codes, messages and seqs as the reference
 ``ledger.domain.redflags.red_flags`` gives for the same log) in
-``view_red_flags``. An answer reads those rows and, from the log, only the
-entries they name: nothing here grows with the log. The answer says the size
-the view reflects (``size``, ``head``) beside the log's (``log_size``,
-``behind``), and where the view stopped if it did, as the status does.
+``view_red_flags``. An answer reads one page of those rows by index, in the
+reference's order, and from the log only the entries they name: nothing here
+grows with the log. ``counts`` counts every finding (one index scan of the
+findings, not of the log). The answer says the size the view reflects
+(``size``, ``head``) beside the log's (``log_size``, ``behind``), and where
+the view stopped if it did, as the status does.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+import re
 from typing import Any, Iterator
 
-from ledger.errors import LedgerNotFound
+from ledger.errors import FormatError, LedgerNotFound
+from ledger.format.cjson import INT_MAX as SEQ_MAX
 from ledger.format.statements import Entry
 from ledger.log.application import LedgerApplication
+from projections.paging import PAGE_SIZE_DEFAULT, check_limit
 from projections.queries import stopped_message
-from projections.view import FinanceView
+from projections.view import FinanceView, Tx
+
+Position = tuple[int, int]  # (seq_1, seq_2) of view_red_flags: where a page ends
+START: Position = (-2, -2)  # before every finding (a finding's seq_1, seq_2 are >= -1)
+COLUMNS = "code, message, seqs, seq_1, seq_2, sort_key, tiebreak"
 
 
 def _rests_on(entry: Entry) -> dict[str, Any]:
@@ -53,19 +61,56 @@ def _entries(app: LedgerApplication, ledger: str, seqs: set[int]) -> dict[int, E
     return found
 
 
-def red_flags(app: LedgerApplication, view: FinanceView, ledger: str) -> dict[str, Any]:
-    """Every red flag of ``ledger`` at the size the view reflects, oldest seqs first;
-    each item has ``code``, ``message``, ``seqs`` and ``entries`` (the entries themselves)."""
+def _page(tx: Tx, ledger: str, after: Position, limit: int
+          ) -> tuple[list[dict[str, Any]], Position | None]:
+    """Up to ``limit`` findings after ``after`` (more if the last ones share their first
+    two seqs: a page never splits those), in the reference's order; and where the next
+    page starts, if there is one."""
+    rows = tx.all(f"SELECT {COLUMNS} FROM view_red_flags WHERE ledger = ? "
+                  "AND (seq_1, seq_2) > (?, ?) ORDER BY seq_1, seq_2 LIMIT ?",
+                  (ledger, *after, limit + 1))
+    if len(rows) <= limit:
+        return _ordered(rows), None
+    last = (rows[limit - 1]["seq_1"], rows[limit - 1]["seq_2"])
+    rows = [row for row in rows if (row["seq_1"], row["seq_2"]) < last]
+    rows += tx.all(f"SELECT {COLUMNS} FROM view_red_flags WHERE ledger = ? "
+                   "AND seq_1 = ? AND seq_2 = ?", (ledger, *last))
+    more = tx.one("SELECT 1 AS more FROM view_red_flags WHERE ledger = ? "
+                  "AND (seq_1, seq_2) > (?, ?) LIMIT 1", (ledger, *last))
+    return _ordered(rows), last if more else None
+
+
+def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Sorted here, not in SQL: PostgreSQL would order the text by its locale's collation.
+    return sorted(rows, key=lambda row: (row["sort_key"], row["code"], row["tiebreak"]))
+
+
+def parse_cursor(cursor: str | None) -> Position:
+    """``next_cursor`` of the page before ("seq_1:seq_2"), or the start."""
+    if cursor is None:
+        return START
+    shape = re.fullmatch(r"(-?[0-9]{1,19}):(-?[0-9]{1,19})", cursor)
+    position = (int(shape[1]), int(shape[2])) if shape else ()
+    if not position or not all(-1 <= part <= SEQ_MAX for part in position):
+        raise FormatError("cursor must be the next_cursor of a page before", field="cursor")
+    return position[0], position[1]
+
+
+def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: str | None = None,
+              limit: int = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+    """A page of the red flags of ``ledger`` at the size the view reflects, oldest seqs
+    first (``next_cursor`` continues); each item has ``code``, ``message``, ``seqs`` and
+    ``entries`` (the entries themselves)."""
+    after, limit = parse_cursor(cursor), check_limit(limit)
     log_size = app.reader.size(ledger)
     if log_size == 0:
         raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
     with view.reading() as tx:
         at = tx.one("SELECT size, head, stopped_at, stopped_reason FROM view_ledgers "
                     "WHERE ledger = ?", (ledger,)) or {"size": 0, "head": None}
-        rows = tx.all("SELECT code, message, seqs, sort_key, tiebreak FROM view_red_flags "
-                      "WHERE ledger = ?", (ledger,))
-    # Sorted here, not in SQL: PostgreSQL would order the text by its locale's collation.
-    rows.sort(key=lambda row: (row["sort_key"], row["code"], row["tiebreak"]))
+        rows, following = _page(tx, ledger, after, limit)
+        counts = tx.all("SELECT code, COUNT(*) AS n FROM view_red_flags WHERE ledger = ? "
+                        "GROUP BY code", (ledger,))
     items = [{"code": row["code"], "message": row["message"], "seqs": json.loads(row["seqs"])}
              for row in rows]
     entries = _entries(app, ledger, {seq for item in items for seq in item["seqs"]})
@@ -76,5 +121,6 @@ def red_flags(app: LedgerApplication, view: FinanceView, ledger: str) -> dict[st
             "log_size": log_size, "behind": max(log_size - size, 0),
             "stopped_at": stopped_at,
             "message": stopped_message(stopped_at, at.get("stopped_reason")),
-            "counts": dict(sorted(Counter(item["code"] for item in items).items())),
-            "items": items}
+            "counts": {row["code"]: row["n"] for row in sorted(counts, key=lambda r: r["code"])},
+            "items": items,
+            "next_cursor": None if following is None else f"{following[0]}:{following[1]}"}

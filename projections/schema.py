@@ -24,16 +24,18 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
 
 # Red flags (projections/flags): the findings, and the indexes they are found by.
 FLAG_DDL = (
-    # One row per finding. ``sort_key`` (the seqs, zero-padded) then ``code`` then
-    # ``tiebreak`` is the order auditors read them in (as ledger.domain.redflags
-    # sorts them). Split-payment clusters also keep their party and their first
-    # and last payment's (date, seq), to find the clusters a new payment may join.
+    # One row per finding. Auditors read them in the order of their seqs (as tuples),
+    # then code, then ``tiebreak`` (as ledger.domain.redflags sorts them): ``seq_1`` and
+    # ``seq_2`` (-1 when there is none) page through them by index; ``sort_key`` (the
+    # seqs zero-padded, too long to index) orders the few that share both. Split
+    # payments also keep their party and their first and last payment's (date, seq),
+    # to find the clusters a new payment may join.
     "CREATE TABLE IF NOT EXISTS view_red_flags (ledger TEXT NOT NULL, code TEXT NOT NULL, "
-    "subject TEXT NOT NULL, sort_key TEXT NOT NULL, tiebreak TEXT NOT NULL, "
-    "message TEXT NOT NULL, seqs TEXT NOT NULL, party_key TEXT, first_date TEXT, "
-    "first_seq BIGINT, last_date TEXT, last_seq BIGINT, PRIMARY KEY (ledger, code, subject))",
-    "CREATE INDEX IF NOT EXISTS view_red_flags_order "
-    "ON view_red_flags (ledger, sort_key, code, tiebreak)",
+    "subject TEXT NOT NULL, seq_1 BIGINT NOT NULL, seq_2 BIGINT NOT NULL, "
+    "sort_key TEXT NOT NULL, tiebreak TEXT NOT NULL, message TEXT NOT NULL, "
+    "seqs TEXT NOT NULL, party_key TEXT, first_date TEXT, first_seq BIGINT, last_date TEXT, "
+    "last_seq BIGINT, PRIMARY KEY (ledger, code, subject))",
+    "CREATE INDEX IF NOT EXISTS view_red_flags_order ON view_red_flags (ledger, seq_1, seq_2)",
     "CREATE INDEX IF NOT EXISTS view_red_flags_party "
     "ON view_red_flags (ledger, party_key, first_date, first_seq)",
     # Every entry.posted as the payment patterns see it, and whether it stands

@@ -60,6 +60,9 @@ AssetCode = Annotated[str, Path(pattern=f"^{fields.CODE_RE.pattern}$",
 Seq = Annotated[int, Path(ge=0, le=SEQ_MAX)]
 TradeStatusFilter = Annotated[TradeStatus | None, Query(description="e.g. noticed, completed")]
 QuestionStatusFilter = Annotated[QuestionStatus | None, Query()]
+FlagCursor = Annotated[str | None, Query(
+    pattern=r"^-?[0-9]{1,19}:-?[0-9]{1,19}$", max_length=41,
+    description="next_cursor of the page before; the list continues after it")]
 
 
 @residents.get("/assets")
@@ -189,14 +192,15 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 
 
 @auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
-def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View
-              ) -> dict[str, Any]:
+def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View,
+              cursor: FlagCursor = None, limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
     """Red flags (巡察): split payments, one invoice on two entries, one key on both sides
     of a check, payments outside a project's period, round sums in cash, awards to a
-    declared relative, register and books apart; each with the entries it rests on.
-    Read from the projection: ``size`` is the log size it reflects, ``behind`` how many
-    entries of the log (``log_size``) it has not taken yet."""
-    return governance.red_flags(app, view, ledger)
+    declared relative, register and books apart; each with the entries it rests on,
+    oldest seqs first, a page at a time (``next_cursor``; ``counts`` counts them all).
+    Kept by the projection as entries arrive: ``size`` is the log size the answer
+    reflects, ``behind`` how many entries of the log (``log_size``) it has not taken yet."""
+    return governance.red_flags(app, view, ledger, cursor, limit)
 
 
 router = APIRouter()

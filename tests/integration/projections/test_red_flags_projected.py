@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from ledger.client import posting
-from ledger.errors import LedgerError
+from ledger.errors import FormatError, LedgerError
 from ledger.domain.redflags import red_flags as reference_flags
 from ledger.log.application import LedgerApplication
 from projections.governance_flags import red_flags as projected_flags
@@ -155,6 +155,28 @@ def test_the_answer_says_the_size_the_view_reflects_when_behind(town):
     project_in_batches_of(town, 500)
     caught_up = projected_flags(town.app, open_view(town.app), town.slug)
     assert caught_up["behind"] == 0 and caught_up["counts"] == {"split-payment": 1}
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_pages_of_red_flags_put_together_are_the_whole_list(town, limit):
+    seed_every_flag(town, lambda: None)
+    project_in_batches_of(town, 500)
+    shown, cursor, pages = [], None, 0
+    while True:
+        page = projected_flags(town.app, open_view(town.app), town.slug, cursor, limit)
+        shown += [(item["code"], item["message"], tuple(item["seqs"])) for item in page["items"]]
+        assert sum(page["counts"].values()) == len(reference(town))
+        cursor, pages = page["next_cursor"], pages + 1
+        if cursor is None:
+            break
+    assert shown == reference(town) and pages >= len(shown) / (limit + 2)
+
+
+@pytest.mark.parametrize("cursor", ["", "7", "1:2:3", "x:1", "-3:0", f"{2**63}:0", "1: 2"])
+def test_a_cursor_no_page_gave_is_refused(town, cursor):
+    project_in_batches_of(town, 500)
+    with pytest.raises(FormatError):
+        projected_flags(town.app, open_view(town.app), town.slug, cursor)
 
 
 # --- random histories: the property ---------------------------------------------------

@@ -80,3 +80,23 @@ def test_red_flags_are_refused_without_sign_in_and_to_a_role_that_may_not_read_t
     assert_problem(steps.http.get(url, headers=bearer(town.intake)), 403, "forbidden-role")
     for reader in (town.committee, town.supervisor, town.agent):
         assert steps.http.get(url, headers=bearer(reader)).status_code == 200
+
+
+def test_red_flags_come_a_page_at_a_time_and_a_made_up_cursor_is_refused(steps, town):
+    seed_red_flags(town)
+    auditor = town.new_key(["auditor"], "auditor")
+    url = f"{steps.base}/audit/red-flags"
+    catch_up(town.app)
+    first = steps.http.get(url, params={"limit": 2}, headers=bearer(auditor)).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    assert first["counts"] == {"duplicate-document": 1, "round-cash": 1, "split-payment": 1}
+    rest = steps.http.get(url, params={"limit": 2, "cursor": first["next_cursor"]},
+                          headers=bearer(auditor)).json()
+    assert [i["code"] for i in first["items"] + rest["items"]] == [
+        "split-payment", "duplicate-document", "round-cash"] and rest["next_cursor"] is None
+    for cursor in ("12", "1:2:3", "99999999999999999999:0", "1:x"):
+        assert_problem(steps.http.get(url, params={"cursor": cursor}, headers=bearer(auditor)),
+                       422, "invalid-request")
+    beyond = "9" * 19 + ":0"  # the cursor's shape, past the largest seq
+    assert_problem(steps.http.get(url, params={"cursor": beyond}, headers=bearer(auditor)),
+                   422, "malformed")
