@@ -4,8 +4,9 @@ The findings are kept by the projection (``projections/flags``: found as
 entries arrive, the same codes, messages and seqs as the reference
 ``ledger.domain.redflags.red_flags`` gives for the same log) in
 ``view_red_flags``. An answer reads one page of those rows by index, in the
-reference's order, and from the log only the entries they name: nothing here
-grows with the log. ``counts`` counts every finding (one index scan of the
+reference's order, and what the auditor sees of the entries they name
+(``view_flag_shown``, written by the projection when a finding first names an
+entry): nothing here grows with the log, and no entry is read from the log. ``counts`` counts every finding (one index scan of the
 findings, not of the log). The answer says the size the view reflects
 (``size``, ``head``) beside the log's (``log_size``, ``behind``), and where
 the view stopped if it did, as the status does.
@@ -15,50 +16,22 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from ledger.errors import FormatError, LedgerNotFound
 from ledger.format.cjson import INT_MAX as SEQ_MAX
-from ledger.format.statements import Entry
 from ledger.log.application import LedgerApplication
-from projections.paging import PAGE_SIZE_DEFAULT, check_limit
+from projections.flags import shown
+from projections.paging import check_limit
 from projections.queries import stopped_message
 from projections.view import FinanceView, Tx
 
 Position = tuple[int, int]  # (seq_1, seq_2) of view_red_flags: where a page ends
 START: Position = (-2, -2)  # before every finding (a finding's seq_1, seq_2 are >= -1)
 COLUMNS = "code, message, seqs, seq_1, seq_2, sort_key, tiebreak"
-
-
-def _rests_on(entry: Entry) -> dict[str, Any]:
-    """What an auditor needs to see of an entry a finding names (full names: audit view)."""
-    body = entry.statement.body
-    shown: dict[str, Any] = {"seq": entry.seq, "type": entry.statement.type,
-                             "recorded_at": entry.recorded_at, "signer": entry.signed.signer,
-                             "entry_hash": entry.hash, "body": body}
-    if entry.statement.type == "entry.posted":
-        shown["amount"] = sum(p["amount"] for p in body["postings"] if p["side"] == "debit")
-    return shown
-
-
-def _runs(seqs: list[int]) -> Iterator[tuple[int, int]]:
-    """Sorted seqs as (start, stop) runs of consecutive ones: one log read per run."""
-    start = previous = seqs[0]
-    for seq in seqs[1:]:
-        if seq != previous + 1:
-            yield start, previous + 1
-            start = seq
-        previous = seq
-    yield start, previous + 1
-
-
-def _entries(app: LedgerApplication, ledger: str, seqs: set[int]) -> dict[int, Entry]:
-    found: dict[int, Entry] = {}
-    for start, stop in _runs(sorted(seqs)) if seqs else ():
-        for stored in app.reader.stored(ledger, start, stop):
-            entry = stored.entry()
-            found[entry.seq] = entry
-    return found
+# Each finding brings the entries it rests on (a split payment, several): a page
+# of 50 findings is a few hundred entries, some 200 KB of JSON.
+FLAGS_PAGE_DEFAULT = 50
 
 
 def _page(tx: Tx, ledger: str, after: Position, limit: int
@@ -97,7 +70,7 @@ def parse_cursor(cursor: str | None) -> Position:
 
 
 def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: str | None = None,
-              limit: int = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+              limit: int = FLAGS_PAGE_DEFAULT) -> dict[str, Any]:
     """A page of the red flags of ``ledger`` at the size the view reflects, oldest seqs
     first (``next_cursor`` continues); each item has ``code``, ``message``, ``seqs`` and
     ``entries`` (the entries themselves)."""
@@ -111,11 +84,11 @@ def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: st
         rows, following = _page(tx, ledger, after, limit)
         counts = tx.all("SELECT code, COUNT(*) AS n FROM view_red_flags WHERE ledger = ? "
                         "GROUP BY code", (ledger,))
-    items = [{"code": row["code"], "message": row["message"], "seqs": json.loads(row["seqs"])}
-             for row in rows]
-    entries = _entries(app, ledger, {seq for item in items for seq in item["seqs"]})
+        items = [{"code": row["code"], "message": row["message"],
+                  "seqs": json.loads(row["seqs"])} for row in rows]
+        entries = shown.read(tx, ledger, [seq for item in items for seq in item["seqs"]])
     for item in items:
-        item["entries"] = [_rests_on(entries[seq]) for seq in item["seqs"] if seq in entries]
+        item["entries"] = [entries[seq] for seq in item["seqs"] if seq in entries]
     size, stopped_at = at["size"], at.get("stopped_at")
     return {"ledger": ledger, "size": size, "head": at["head"] if size else None,
             "log_size": log_size, "behind": max(log_size - size, 0),

@@ -20,7 +20,7 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_catalogues", "view_questions", "view_gov_steps",
           # red flags (projections/flags)
           "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
-          "view_flag_awards")
+          "view_flag_awards", "view_flag_shown")
 
 # Red flags (projections/flags): the findings, and the indexes they are found by.
 FLAG_DDL = (
@@ -38,6 +38,9 @@ FLAG_DDL = (
     "CREATE INDEX IF NOT EXISTS view_red_flags_order ON view_red_flags (ledger, seq_1, seq_2)",
     "CREATE INDEX IF NOT EXISTS view_red_flags_party "
     "ON view_red_flags (ledger, party_key, first_date, first_seq)",
+    # What an auditor sees of each entry a finding names (JSON), written when first named.
+    "CREATE TABLE IF NOT EXISTS view_flag_shown (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "shown TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
     # Every entry.posted as the payment patterns see it, and whether it stands
     # (not reversed, not held unapproved); by counterparty and date for splits.
     "CREATE TABLE IF NOT EXISTS view_flag_entries (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
@@ -198,5 +201,5 @@ ORDER = {
     "view_gov_steps": "ledger, subject, ref, seq",
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
-    "view_flag_awards": "ledger, seq",
+    "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",
 }

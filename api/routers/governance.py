@@ -42,6 +42,7 @@ from ledger.domain import fields, policy
 from ledger.errors import FormatError
 from ledger.log.intake import QuestionIntake, contact_bytes_max
 from projections import governance
+from projections.governance_flags import FLAGS_PAGE_DEFAULT
 from projections.paging import PAGE_SIZE_DEFAULT
 
 QUESTIONS_PER_HOUR_DEFAULT = 6
@@ -193,7 +194,7 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 
 @auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
 def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View,
-              cursor: FlagCursor = None, limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+              cursor: FlagCursor = None, limit: Limit = FLAGS_PAGE_DEFAULT) -> dict[str, Any]:
     """Red flags (巡察): split payments, one invoice on two entries, one key on both sides
     of a check, payments outside a project's period, round sums in cash, awards to a
     declared relative, register and books apart; each with the entries it rests on,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Sequence
 
+from projections.flags import shown
+
 if TYPE_CHECKING:
     from projections.view import Tx
 
@@ -40,6 +42,7 @@ def put(tx: Tx, ledger: str, code: str, subject: str, message: str, seqs: Sequen
     tx.run(FLAG_UPSERT, (ledger, code, subject, *first_two, sort_key(seqs), tiebreak, message,
                          json.dumps(list(seqs)), party, first_date, first_seq, last_date,
                          last_seq))
+    shown.keep(tx, ledger, seqs)
 
 
 def drop(tx: Tx, ledger: str, code: str, subject: str) -> None:
