@@ -36,8 +36,9 @@ FLAG_DDL = (
     "seqs TEXT NOT NULL, party_key TEXT, first_date TEXT, first_seq BIGINT, last_date TEXT, "
     "last_seq BIGINT, PRIMARY KEY (ledger, code, subject))",
     "CREATE INDEX IF NOT EXISTS view_red_flags_order ON view_red_flags (ledger, seq_1, seq_2)",
+    # By where a cluster ends: a new payment reads only the clusters that reach its window.
     "CREATE INDEX IF NOT EXISTS view_red_flags_party "
-    "ON view_red_flags (ledger, party_key, first_date, first_seq)",
+    "ON view_red_flags (ledger, party_key, last_date, last_seq)",
     # What an auditor sees of each entry a finding names (JSON), written when first named.
     "CREATE TABLE IF NOT EXISTS view_flag_shown (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "shown TEXT NOT NULL, PRIMARY KEY (ledger, seq))",

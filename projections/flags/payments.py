@@ -10,7 +10,7 @@ touches: its counterparty's payments around its date, its documents, itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ledger.domain import flag_rules
 from ledger.domain.flag_rules import Posted
@@ -37,12 +37,12 @@ def entry_posted(at: At, state: LedgerState, seq: int) -> None:
                              facts.party_name, facts.party_id, facts.amount, facts.cash,
                              facts.approval_threshold, facts.split_window_days,
                              facts.round_cash_limit, int(facts.may_be_split)))
+    digests = flag_rules.invoices(at.body)
     at.tx.many("INSERT INTO view_flag_documents (ledger, sha256, seq, ordinal) VALUES "
                "(?, ?, ?, ?) ON CONFLICT DO NOTHING",
-               [(at.ledger, digest, seq, ordinal)
-                for ordinal, digest in enumerate(flag_rules.invoices(at.body))])
-    if standing:
-        _look_again(at.tx, state, at.ledger, facts)
+               [(at.ledger, digest, seq, ordinal) for ordinal, digest in enumerate(digests)])
+    if standing:  # new: nothing of it to take back, its documents are in hand
+        _look_again(at.tx, state, at.ledger, facts, sorted(set(digests)), new=True)
 
 
 def restand(tx: Tx, state: LedgerState, ledger: str, seq: int) -> None:
@@ -55,29 +55,29 @@ def restand(tx: Tx, state: LedgerState, ledger: str, seq: int) -> None:
         return
     tx.run("UPDATE view_flag_entries SET standing = ? WHERE ledger = ? AND seq = ?",
            (int(standing), ledger, seq))
-    _look_again(tx, state, ledger, posted_row(row))
+    digests = [r["sha256"] for r in tx.all("SELECT DISTINCT sha256 FROM view_flag_documents "
+                                           "WHERE ledger = ? AND seq = ?", (ledger, seq))]
+    _look_again(tx, state, ledger, Posted(**row), sorted(digests), new=False)
 
 
-def posted_row(row: dict[str, Any]) -> Posted:
-    return Posted(**row)
-
-
-def _look_again(tx: Tx, state: LedgerState, ledger: str, facts: Posted) -> None:
+def _look_again(tx: Tx, state: LedgerState, ledger: str, facts: Posted, digests: list[str], *,
+                new: bool) -> None:
+    """Every pattern entry ``facts`` takes part in; a ``new`` entry has no finding yet."""
     standing = flag_rules.standing(state, facts.seq)
     if facts.may_be_split:
         split.refresh(tx, state, ledger, facts.party_key, facts.date)
-    _round_cash(tx, state, ledger, facts, standing)
+    _round_cash(tx, state, ledger, facts, standing, new)
     _outside_project(tx, state, ledger, facts, standing)
-    for row in tx.all("SELECT DISTINCT sha256 FROM view_flag_documents WHERE ledger = ? "
-                      "AND seq = ?", (ledger, facts.seq)):
-        _duplicates(tx, ledger, row["sha256"])
+    for digest in digests:
+        _duplicates(tx, ledger, digest)
 
 
-def _round_cash(tx: Tx, state: LedgerState, ledger: str, facts: Posted, standing: bool) -> None:
+def _round_cash(tx: Tx, state: LedgerState, ledger: str, facts: Posted, standing: bool,
+                new: bool) -> None:
     message = flag_rules.round_cash_message(state, facts) if standing else None
     if message:
         store.put(tx, ledger, "round-cash", str(facts.seq), message, (facts.seq,))
-    elif facts.amount:
+    elif facts.amount and not new:
         store.drop(tx, ledger, "round-cash", str(facts.seq))
 
 

@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from projections.view import Tx
 
 CODE = "split-payment"
+# Both read the party's clusters by where they end (the index): only the last few.
 SPANNING_SQL = (
     "SELECT first_date, first_seq FROM view_red_flags WHERE ledger = ? AND party_key = ? "
-    "AND code = 'split-payment' AND (first_date, first_seq) < (?, ?) "
-    "AND (last_date, last_seq) >= (?, ?) ORDER BY first_date, first_seq LIMIT 1")
+    "AND code = 'split-payment' AND (last_date, last_seq) >= (?, ?) "
+    "AND (first_date, first_seq) < (?, ?) ORDER BY first_date, first_seq LIMIT 1")
+LATER_DELETE = (
+    "DELETE FROM view_red_flags WHERE ledger = ? AND party_key = ? AND code = 'split-payment' "
+    "AND (last_date, last_seq) >= (?, ?) AND (first_date, first_seq) >= (?, ?)")
 TAIL_SQL = (
     "SELECT seq, date, party_name, party_id, amount, cash, approval_threshold, "
     "split_window_days, round_cash_limit FROM view_flag_entries WHERE ledger = ? "
@@ -44,9 +48,7 @@ def refresh(tx: Tx, state: LedgerState, ledger: str, party: str, day: str) -> No
             break
         start = (spanning["first_date"], spanning["first_seq"])
     tail = [flag_rules.Posted(**row) for row in tx.all(TAIL_SQL, (ledger, party, *start))]
-    tx.run("DELETE FROM view_red_flags WHERE ledger = ? AND party_key = ? "
-           "AND code = 'split-payment' AND (first_date, first_seq) >= (?, ?)",
-           (ledger, party, *start))
+    tx.run(LATER_DELETE, (ledger, party, *start, *start))
     for chosen in flag_rules.split_clusters(tail):
         first, last = chosen[0], chosen[-1]
         store.put(tx, ledger, CODE, str(first.seq), flag_rules.split_message(state, chosen),
