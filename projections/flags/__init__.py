@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from projections.handlers import At
     from projections.view import Tx
 
+
 def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
     """What entry ``at`` changes among the findings; ``state`` is just after it."""
     for effect in effects:
