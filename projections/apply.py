@@ -28,6 +28,7 @@ from ledger.errors import LedgerError
 from ledger.format.statements import ZERO_HASH, Entry
 from ledger.log.store import (EntryRecorded, LedgerOpened, decode_stored, ledger_stream,
                               topics_of)
+from projections import flags
 from projections.handlers import At, write
 from projections.handlers.common import add_finding
 
@@ -99,7 +100,9 @@ def _project(tx: Tx, state: LedgerState, entry: Entry, *, isolated: bool = False
     state takes over once the rows are written."""
     child = state.fork() if isolated else state
     effects = replay(child, entry)
-    write(At(tx, entry, effects[0].role), effects[1:])
+    at = At(tx, entry, effects[0].role)
+    write(at, effects[1:])
+    flags.record(at, child, effects[1:])
     _log(tx, entry, effects[0])
     if isolated:
         state.absorb(child)

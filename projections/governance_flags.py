@@ -1,84 +1,99 @@
-"""Red flags for auditors (巡察), each with the entries it rests on.
+"""Red flags for auditors (巡察), each with the entries it rests on, from the read model.
 
-Decision: red flags are computed by ``ledger.domain.redflags.red_flags`` over the
-log's entries and cached per (application, ledger) for the log size they
-were computed at, not kept in a view table. The patterns (split payments in a
-sliding window under the policy then in force, the same key on both sides of
-a check, the register against the books) look at the whole history at once,
-so a table filled entry by entry would have to re-run them per batch; one
-replay per new log size costs about as much as one batch and only happens
-when an auditor asks. Reading the log (not the views) also means a finding
-never waits for the projection and rests on exactly the entries it names.
-
-The cache keeps one answer per ledger; the log only grows, so a cached answer
-is right exactly while the log's size is unchanged.
+The findings are kept by the projection (``projections/flags``: found as
+entries arrive, the same codes, messages and seqs as the reference
+``ledger.domain.redflags.red_flags`` gives for the same log) in
+``view_red_flags``. An answer reads one page of those rows by index, in the
+reference's order, and what the auditor sees of the entries they name
+(``view_flag_shown``, written by the projection when a finding first names an
+entry): nothing here grows with the log, and no entry is read from the log. ``counts`` counts every finding (one index scan of the
+findings, not of the log). The answer says the size the view reflects
+(``size``, ``head``) beside the log's (``log_size``, ``behind``), and where
+the view stopped if it did, as the status does.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
-import weakref
-from collections import Counter
+import json
+import re
 from typing import Any
 
+from ledger.errors import FormatError, LedgerNotFound
+from ledger.format.cjson import INT_MAX as SEQ_MAX
 from ledger.log.application import LedgerApplication
-from ledger.errors import LedgerNotFound
-from ledger.domain.redflags import red_flags as find_red_flags
-from ledger.format.statements import Entry
+from projections.flags import shown
+from projections.paging import check_limit
+from projections.queries import stopped_message
+from projections.view import FinanceView, Tx
 
-READ_PAGE = 1000
-
-_CACHE: "weakref.WeakKeyDictionary[LedgerApplication, dict[str, tuple[int, dict]]]" = (
-    weakref.WeakKeyDictionary())
-_LOCK = threading.Lock()
-
-
-def _entries(app: LedgerApplication, ledger: str, size: int) -> list[Entry]:
-    entries: list[Entry] = []
-    while len(entries) < size:
-        page = app.entries(ledger, len(entries), min(READ_PAGE, size - len(entries)))
-        if not page:
-            break
-        entries.extend(page)
-    return entries
+Position = tuple[int, int]  # (seq_1, seq_2) of view_red_flags: where a page ends
+START: Position = (-2, -2)  # before every finding (a finding's seq_1, seq_2 are >= -1)
+COLUMNS = "code, message, seqs, seq_1, seq_2, sort_key, tiebreak"
+# Each finding brings the entries it rests on (a split payment, several): a page
+# of 50 findings is a few hundred entries, some 200 KB of JSON.
+FLAGS_PAGE_DEFAULT = 50
 
 
-def _rests_on(entry: Entry) -> dict[str, Any]:
-    """What an auditor needs to see of an entry a finding names (full names: audit view)."""
-    body = entry.statement.body
-    shown: dict[str, Any] = {"seq": entry.seq, "type": entry.statement.type,
-                             "recorded_at": entry.recorded_at, "signer": entry.signed.signer,
-                             "entry_hash": entry.hash, "body": body}
-    if entry.statement.type == "entry.posted":
-        shown["amount"] = sum(p["amount"] for p in body["postings"] if p["side"] == "debit")
-    return shown
+def _page(tx: Tx, ledger: str, after: Position, limit: int
+          ) -> tuple[list[dict[str, Any]], Position | None]:
+    """Up to ``limit`` findings after ``after`` (more if the last ones share their first
+    two seqs: a page never splits those), in the reference's order; and where the next
+    page starts, if there is one."""
+    rows = tx.all(f"SELECT {COLUMNS} FROM view_red_flags WHERE ledger = ? "
+                  "AND (seq_1, seq_2) > (?, ?) ORDER BY seq_1, seq_2 LIMIT ?",
+                  (ledger, *after, limit + 1))
+    if len(rows) <= limit:
+        return _ordered(rows), None
+    last = (rows[limit - 1]["seq_1"], rows[limit - 1]["seq_2"])
+    rows = [row for row in rows if (row["seq_1"], row["seq_2"]) < last]
+    rows += tx.all(f"SELECT {COLUMNS} FROM view_red_flags WHERE ledger = ? "
+                   "AND seq_1 = ? AND seq_2 = ?", (ledger, *last))
+    more = tx.one("SELECT 1 AS more FROM view_red_flags WHERE ledger = ? "
+                  "AND (seq_1, seq_2) > (?, ?) LIMIT 1", (ledger, *last))
+    return _ordered(rows), last if more else None
 
 
-def compute(app: LedgerApplication, ledger: str, size: int) -> dict[str, Any]:
-    entries = _entries(app, ledger, size)
-    findings = find_red_flags(entries)
-    items = [{**finding.to_json(), "entries": [_rests_on(entries[seq]) for seq in finding.seqs
-                                               if seq < len(entries)]}
-             for finding in findings]
-    return {"ledger": ledger, "size": len(entries),
-            "head": entries[-1].hash if entries else None,
-            "counts": dict(sorted(Counter(item["code"] for item in items).items())),
-            "items": items}
+def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Sorted here, not in SQL: PostgreSQL would order the text by its locale's collation.
+    return sorted(rows, key=lambda row: (row["sort_key"], row["code"], row["tiebreak"]))
 
 
-def red_flags(app: LedgerApplication, ledger: str) -> dict[str, Any]:
-    """Every red flag of ``ledger`` at the log's current size, oldest seqs first; each
-    item has ``code``, ``message``, ``seqs`` and ``entries`` (the entries themselves)."""
-    size = app.reader.size(ledger)
-    if size == 0:
+def parse_cursor(cursor: str | None) -> Position:
+    """``next_cursor`` of the page before ("seq_1:seq_2"), or the start."""
+    if cursor is None:
+        return START
+    shape = re.fullmatch(r"(-?[0-9]{1,19}):(-?[0-9]{1,19})", cursor)
+    position = (int(shape[1]), int(shape[2])) if shape else ()
+    if not position or not all(-1 <= part <= SEQ_MAX for part in position):
+        raise FormatError("cursor must be the next_cursor of a page before", field="cursor")
+    return position[0], position[1]
+
+
+def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: str | None = None,
+              limit: int = FLAGS_PAGE_DEFAULT) -> dict[str, Any]:
+    """A page of the red flags of ``ledger`` at the size the view reflects, oldest seqs
+    first (``next_cursor`` continues); each item has ``code``, ``message``, ``seqs`` and
+    ``entries`` (the entries themselves)."""
+    after, limit = parse_cursor(cursor), check_limit(limit)
+    log_size = app.reader.size(ledger)
+    if log_size == 0:
         raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
-    with _LOCK:
-        cached = _CACHE.setdefault(app, {}).get(ledger)
-    if cached is None or cached[0] != size:
-        result = compute(app, ledger, size)
-        with _LOCK:
-            _CACHE.setdefault(app, {})[ledger] = (size, result)
-    else:
-        result = cached[1]
-    return copy.deepcopy(result)
+    with view.reading() as tx:
+        at = tx.one("SELECT size, head, stopped_at, stopped_reason FROM view_ledgers "
+                    "WHERE ledger = ?", (ledger,)) or {"size": 0, "head": None}
+        rows, following = _page(tx, ledger, after, limit)
+        counts = tx.all("SELECT code, COUNT(*) AS n FROM view_red_flags WHERE ledger = ? "
+                        "GROUP BY code", (ledger,))
+        items = [{"code": row["code"], "message": row["message"],
+                  "seqs": json.loads(row["seqs"])} for row in rows]
+        entries = shown.read(tx, ledger, [seq for item in items for seq in item["seqs"]])
+    for item in items:
+        item["entries"] = [entries[seq] for seq in item["seqs"] if seq in entries]
+    size, stopped_at = at["size"], at.get("stopped_at")
+    return {"ledger": ledger, "size": size, "head": at["head"] if size else None,
+            "log_size": log_size, "behind": max(log_size - size, 0),
+            "stopped_at": stopped_at,
+            "message": stopped_message(stopped_at, at.get("stopped_reason")),
+            "counts": {row["code"]: row["n"] for row in sorted(counts, key=lambda r: r["code"])},
+            "items": items,
+            "next_cursor": None if following is None else f"{following[0]}:{following[1]}"}

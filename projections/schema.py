@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -17,7 +17,53 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_balances", "view_flows", "view_findings",
           # governance (projections/handlers/governance_*.py)
           "view_assets", "view_trades", "view_bids", "view_resolutions", "view_disclosures",
-          "view_catalogues", "view_questions", "view_gov_steps")
+          "view_catalogues", "view_questions", "view_gov_steps",
+          # red flags (projections/flags)
+          "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
+          "view_flag_awards", "view_flag_shown")
+
+# Red flags (projections/flags): the findings, and the indexes they are found by.
+FLAG_DDL = (
+    # One row per finding. Auditors read them in the order of their seqs (as tuples),
+    # then code, then ``tiebreak`` (as ledger.domain.redflags sorts them): ``seq_1`` and
+    # ``seq_2`` (-1 when there is none) page through them by index; ``sort_key`` (the
+    # seqs zero-padded, too long to index) orders the few that share both. Split
+    # payments also keep their party and their first and last payment's (date, seq),
+    # to find the clusters a new payment may join.
+    "CREATE TABLE IF NOT EXISTS view_red_flags (ledger TEXT NOT NULL, code TEXT NOT NULL, "
+    "subject TEXT NOT NULL, seq_1 BIGINT NOT NULL, seq_2 BIGINT NOT NULL, "
+    "sort_key TEXT NOT NULL, tiebreak TEXT NOT NULL, message TEXT NOT NULL, "
+    "seqs TEXT NOT NULL, party_key TEXT, first_date TEXT, first_seq BIGINT, last_date TEXT, "
+    "last_seq BIGINT, PRIMARY KEY (ledger, code, subject))",
+    "CREATE INDEX IF NOT EXISTS view_red_flags_order ON view_red_flags (ledger, seq_1, seq_2)",
+    # By where a cluster ends: a new payment reads only the clusters that reach its window.
+    "CREATE INDEX IF NOT EXISTS view_red_flags_party "
+    "ON view_red_flags (ledger, party_key, last_date, last_seq)",
+    # What an auditor sees of each entry a finding names (JSON), written when first named.
+    "CREATE TABLE IF NOT EXISTS view_flag_shown (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "shown TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    # Every entry.posted as the payment patterns see it, and whether it stands
+    # (not reversed, not held unapproved); by counterparty and date for splits.
+    "CREATE TABLE IF NOT EXISTS view_flag_entries (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "standing BIGINT NOT NULL, date TEXT NOT NULL, party_key TEXT NOT NULL, "
+    "party_name TEXT NOT NULL, party_id TEXT NOT NULL, amount BIGINT NOT NULL, "
+    "cash BIGINT NOT NULL, approval_threshold BIGINT, split_window_days BIGINT NOT NULL, "
+    "round_cash_limit BIGINT NOT NULL, may_be_split BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_flag_entries_party "
+    "ON view_flag_entries (ledger, party_key, date, seq)",
+    # Receipts and invoices by hash: which entries each one supports.
+    "CREATE TABLE IF NOT EXISTS view_flag_documents (ledger TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    "seq BIGINT NOT NULL, ordinal BIGINT NOT NULL, PRIMARY KEY (ledger, sha256, seq, ordinal))",
+    "CREATE INDEX IF NOT EXISTS view_flag_documents_seq ON view_flag_documents (ledger, seq)",
+    # Who signed the bids and awards (one key on both sides of a trade's checks).
+    "CREATE TABLE IF NOT EXISTS view_flag_signers (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "type TEXT NOT NULL, trade BIGINT NOT NULL, signer TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_flag_signers_trade ON view_flag_signers (ledger, trade, type)",
+    # Awards by the winning bidder's name and id (awards to a declared relative).
+    "CREATE TABLE IF NOT EXISTS view_flag_awards (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "bid BIGINT NOT NULL, name_key TEXT NOT NULL, id_key TEXT NOT NULL, "
+    "PRIMARY KEY (ledger, seq))",
+)
 
 SCHEMA_TABLE = ("CREATE TABLE IF NOT EXISTS view_schema (name TEXT PRIMARY KEY, "
                 "version TEXT NOT NULL)")
@@ -140,6 +186,7 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS view_gov_steps (ledger TEXT NOT NULL, subject TEXT NOT NULL, "
     "ref TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, signer_role TEXT NOT NULL, "
     "recorded_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, subject, ref, seq))",
+    *FLAG_DDL,
 )
 
 # The ORDER BY that makes a table dump comparable (primary key order).
@@ -156,4 +203,7 @@ ORDER = {
     "view_resolutions": "ledger, seq", "view_disclosures": "ledger, seq",
     "view_catalogues": "ledger, seq", "view_questions": "ledger, seq",
     "view_gov_steps": "ledger, subject, ref, seq",
+    "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
+    "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
+    "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",
 }

@@ -21,6 +21,7 @@ from psycopg.sql import SQL
 
 from ledger.domain import knows, replay
 from ledger.domain.state import LedgerState
+from ledger.format.statements import Entry
 from ledger.log.store import StoredLeaf, decode_stored, ledger_stream
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ class Batch:
         self.sizes[ledger] = size
         return fork
 
+    def projected(self) -> dict[str, LedgerState]:
+        """The states this batch works on, by ledger (as of the entries it applied)."""
+        return {ledger: fork for ledger, (_, fork) in self.forks.items()}
+
     def advance(self, ledger: str, size: int) -> None:
         self.sizes[ledger] = size
 
@@ -88,6 +93,18 @@ def replay_stored(tx: Tx, recorder: Any, state: LedgerState, start: int, stop: i
         entry = leaf.entry()
         if knows(entry.statement.type):
             replay(state, entry)
+
+
+def stored_entries(tx: Tx, recorder: Any, stream: UUID, seqs: list[int]) -> list[Entry]:
+    """The stored entries at ``seqs`` (sorted), read in runs of consecutive seqs."""
+    found: list[Entry] = []
+    start = 0
+    for end in range(1, len(seqs) + 1):
+        if end == len(seqs) or seqs[end] != seqs[end - 1] + 1:
+            found += [leaf.entry() for leaf in _stored(tx, recorder, stream, seqs[start],
+                                                       seqs[end - 1] + 1)]
+            start = end
+    return found
 
 
 def _stored(tx: Tx, recorder: Any, stream: UUID, start: int, stop: int) -> Iterator[StoredLeaf]:

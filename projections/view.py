@@ -28,6 +28,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from ledger.log.write_locks import schema_setup
+from projections import flags
 from projections.apply import BODY_ERRORS, apply_notification
 from projections.schema import DDL, ORDER, SCHEMA_TABLE, SCHEMA_VERSION, TABLES
 from projections.states import Batch, DomainStates
@@ -189,6 +190,7 @@ class FinanceView(TrackingRecorder, ABC):
             fresh = [] if stale else [n for n in notifications if n.id > done]
             for notification in fresh:
                 apply_notification(tx, notification, self.entry_errors if guarded else None)
+            flags.finish(tx, batch.projected())
             tx.flush()
             if fresh:
                 self._insert_tracking(tx.cursor, Tracking(self.tracking_name, fresh[-1].id))

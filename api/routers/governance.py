@@ -16,8 +16,8 @@ given with a question is never stored or shown: only its keyed hash goes on
 the log (``contact_hash``), so a resident can later show a question was theirs.
 
 Auditors (signed in, the readers of the ``findings`` view): red flags, each with
-the entries it rests on (``projections.governance_flags``: computed from the
-log, cached per log size).
+the entries it rests on (``projections.governance_flags``: kept by the projection
+as entries arrive, read from the view; the answer says the size it reflects).
 
 Writing every other governance step is an ordinary signed statement
 (``POST /v1/ledgers/{ledger}/statements``), checked by the ledger's rules.
@@ -44,6 +44,7 @@ from ledger.errors import FormatError
 from ledger.log.intake import QuestionIntake, contact_bytes_max
 from projections import disclosure_schedule as schedule
 from projections import governance
+from projections.governance_flags import FLAGS_PAGE_DEFAULT
 from projections.paging import PAGE_SIZE_DEFAULT
 
 QUESTIONS_PER_HOUR_DEFAULT = 6
@@ -62,6 +63,9 @@ AssetCode = Annotated[str, Path(pattern=f"^{fields.CODE_RE.pattern}$",
 Seq = Annotated[int, Path(ge=0, le=SEQ_MAX)]
 TradeStatusFilter = Annotated[TradeStatus | None, Query(description="e.g. noticed, completed")]
 QuestionStatusFilter = Annotated[QuestionStatus | None, Query()]
+FlagCursor = Annotated[str | None, Query(
+    pattern=r"^-?[0-9]{1,19}:-?[0-9]{1,19}$", max_length=41,
+    description="next_cursor of the page before; the list continues after it")]
 
 
 @residents.get("/assets")
@@ -201,12 +205,15 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 
 
 @auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
-def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp
-              ) -> dict[str, Any]:
+def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View,
+              cursor: FlagCursor = None, limit: Limit = FLAGS_PAGE_DEFAULT) -> dict[str, Any]:
     """Red flags (巡察): split payments, one invoice on two entries, one key on both sides
     of a check, payments outside a project's period, round sums in cash, awards to a
-    declared relative, register and books apart; each with the entries it rests on."""
-    return governance.red_flags(app, ledger)
+    declared relative, register and books apart; each with the entries it rests on,
+    oldest seqs first, a page at a time (``next_cursor``; ``counts`` counts them all).
+    Kept by the projection as entries arrive: ``size`` is the log size the answer
+    reflects, ``behind`` how many entries of the log (``log_size``) it has not taken yet."""
+    return governance.red_flags(app, view, ledger, cursor, limit)
 
 
 router = APIRouter()

@@ -5,6 +5,12 @@ seq order, starting at 0): it replays them into a fresh state (no rules
 re-run) and looks for patterns. A finding is a reason to look closer, not a
 verdict: a rule the ledger enforces refuses a statement; a red flag only
 points at entries the ledger had to accept.
+
+This is the reference: an auditor can rerun it over an exported log, and the
+tests hold the read model to it. No request runs it: the projection keeps the
+same findings as entries arrive (``projections/flags``), asking
+``ledger.domain.flag_rules``, which states each pattern on the few records it
+needs, and ``GET .../audit/red-flags`` reads them from the view.
 """
 
 from __future__ import annotations

@@ -151,6 +151,10 @@ class LogReader:
                     continue
         return found
 
+    def entries_at(self, slug: str, seqs: list[int]) -> dict[int, Entry]:
+        """The entries at ``seqs`` (those that exist), by seq, in one query per chunk."""
+        return {seq: stored.entry() for seq, stored in self._stored_at(slug, seqs)}
+
     def _stored_at(self, slug: str, seqs: list[int]) -> Iterator[tuple[int, StoredLeaf]]:
         """Entries at ``seqs`` in ONE query per chunk (a proof needs at most ~2 log2 n)."""
         for start in range(0, len(seqs), SELECT_IN_MAX):

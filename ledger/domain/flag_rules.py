@@ -1,0 +1,201 @@
+"""The red-flag patterns, stated on the few records each one needs.
+
+``ledger.domain.redflags.red_flags`` states every pattern over a whole log at
+once: it is the reference an auditor can rerun, and the test oracle. A read
+model that finds the same flags as entries arrive (``projections/flags``)
+asks this module instead, one counterparty's payments in a date window, one
+document, one entry at a time, so that what counts as a red flag, and what
+each finding says, is still decided here in the domain and nowhere else.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Sequence
+
+from ledger.domain import policy
+from ledger.domain.assets import book_value_differences
+from ledger.domain.journal import payment_amount, signed_postings
+from ledger.domain.records import DEFAULT_POLICY, Policy, same_party
+from ledger.domain.state import LedgerState
+from ledger.format import money
+
+INVOICE_KINDS = frozenset({"receipt", "invoice"})
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What the payment patterns need of one ``entry.posted``, fixed when it is
+    recorded: the policy that counts is the one in force before its seq."""
+
+    seq: int
+    date: str
+    party_name: str
+    party_id: str
+    amount: int          # money leaving cash and bank; 0 if the entry pays nothing
+    cash: int            # of which in cash (the ledger's currency)
+    approval_threshold: int | None
+    split_window_days: int
+    round_cash_limit: int
+
+    @property
+    def party_key(self) -> str:
+        return party_key(self.party_name)
+
+    @property
+    def may_be_split(self) -> bool:
+        """Under a threshold: a part of a split payment, if others join it."""
+        return (self.amount > 0 and self.approval_threshold is not None
+                and self.amount < self.approval_threshold)
+
+
+def party_key(name: str) -> str:
+    """Counterparties are grouped by name with spacing and case ignored."""
+    return " ".join(name.split()).lower()
+
+
+def policy_before(state: LedgerState, seq: int) -> Policy:
+    earlier = [s for s in state.policies if s < seq]
+    return state.policies[max(earlier)] if earlier else DEFAULT_POLICY
+
+
+def longest_split_window_days(state: LedgerState) -> int:
+    """No payment's window reaches further back than this (any policy so far)."""
+    return max([DEFAULT_POLICY.split_window_days,
+                *(rules.split_window_days for rules in state.policies.values())])
+
+
+def posted(state: LedgerState, seq: int, body: dict[str, Any]) -> Posted:
+    postings = signed_postings(body, state.currency)
+    cash = -sum(signed for account, _, currency, signed in postings
+                if state.accounts[account].kind == "cash" and currency == state.currency)
+    rules = policy_before(state, seq)
+    counterparty = body["counterparty"]
+    return Posted(seq, body["date"], counterparty["name"], counterparty.get("id", ""),
+                  payment_amount(state, postings), cash, rules.approval_threshold,
+                  rules.split_window_days, rules.round_cash_limit)
+
+
+def standing(state: LedgerState, seq: int) -> bool:
+    """A posted entry counts unless reversed, or held and not (yet) approved."""
+    pending = state.pending.get(seq)
+    return seq not in state.reversed_by and (pending is None or pending.status == "approved")
+
+
+def fen(state: LedgerState, amount: int) -> str:
+    return money.format_amount(amount, state.currency)
+
+
+# --- the patterns ----------------------------------------------------------------------
+
+
+def split_clusters(group: Sequence[Posted]) -> list[list[Posted]]:
+    """Split payments among ``group``: one counterparty's payments under their
+    threshold, in (date, seq) order, starting where no earlier cluster reaches.
+    A run is a payment and those after it to the same party within its window;
+    a run that sums to its threshold joins the cluster it overlaps, else opens
+    one. The window is found by bisection: never all pairs."""
+    ids = {p.party_id.strip().lower() for p in group if p.party_id.strip()}
+    if len(ids) <= 1:  # every payment is the same party: runs are slices
+        return [list(group[start:end]) for start, end in _slice_clusters(group)]
+    days = [item.date for item in group]
+    clusters: list[set[int]] = []
+    for i, first in enumerate(group):
+        run = [p for p in group[i:_window_end(days, i, first)]
+               if same_party(first.party_name, first.party_id, p.party_name, p.party_id)]
+        assert first.approval_threshold is not None
+        if len(run) > 1 and sum(p.amount for p in run) >= first.approval_threshold:
+            seqs = {p.seq for p in run}
+            if clusters and clusters[-1] & seqs:
+                clusters[-1] |= seqs
+            else:
+                clusters.append(seqs)
+    return [[p for p in group if p.seq in seqs] for seqs in clusters]
+
+
+def _window_end(days: list[str], i: int, first: Posted) -> int:
+    """The index after the last payment within ``first``'s window (dates sorted)."""
+    end = date.fromisoformat(first.date) + timedelta(days=first.split_window_days)
+    return bisect_right(days, end.isoformat(), lo=i)
+
+
+def _slice_clusters(group: Sequence[Posted]) -> list[tuple[int, int]]:
+    """``split_clusters`` when every run is a slice: sums by prefix, overlaps by index."""
+    days = [item.date for item in group]
+    before = [0]
+    for item in group:
+        before.append(before[-1] + item.amount)
+    clusters: list[list[int]] = []
+    for i, first in enumerate(group):
+        end = _window_end(days, i, first)
+        assert first.approval_threshold is not None
+        if end - i > 1 and before[end] - before[i] >= first.approval_threshold:
+            if clusters and i < clusters[-1][1]:
+                clusters[-1][1] = max(clusters[-1][1], end)
+            else:
+                clusters.append([i, end])
+    return [(start, end) for start, end in clusters]
+
+
+def split_message(state: LedgerState, chosen: Sequence[Posted]) -> str:
+    total = sum(p.amount for p in chosen)
+    assert chosen[0].approval_threshold is not None
+    return (f"{len(chosen)} payments to {chosen[0].party_name} from {chosen[0].date} to "
+            f"{chosen[-1].date} total {fen(state, total)}, each under the approval "
+            f"threshold {fen(state, chosen[0].approval_threshold)}")
+
+
+def round_cash_message(state: LedgerState, payment: Posted) -> str | None:
+    """Why a standing payment's cash is a round sum worth a look, or None."""
+    if not payment.amount or payment.cash < payment.round_cash_limit:
+        return None
+    if payment.cash % policy.round_cash_unit_fen:
+        return None
+    return (f"entry {payment.seq} pays {fen(state, payment.cash)} in cash, a round sum at or "
+            f"above {fen(state, payment.round_cash_limit)}")
+
+
+def invoices(body: dict[str, Any]) -> list[str]:
+    """The receipts and invoices an entry rests on, in its order (repeats kept)."""
+    return [d["sha256"] for d in body.get("documents", []) if d["kind"] in INVOICE_KINDS]
+
+
+def duplicate_message(digest: str, uses: int) -> str:
+    return f"the same receipt or invoice {digest[:16]}… supports {uses} entries"
+
+
+def outside_project_message(state: LedgerState, seq: int, code: str, day: str) -> str | None:
+    project = state.projects[code]
+    if project.starts <= day <= project.ends:
+        return None
+    return (f"entry {seq} of project {code} is dated {day}, outside its period "
+            f"{project.starts} to {project.ends}")
+
+
+def same_key_message(signer: str, first: int, first_type: str, second: int,
+                     second_type: str) -> str:
+    return (f"key {signer} signed both entry {first} ({first_type}) and entry {second} "
+            f"({second_type})")
+
+
+def related_bidder(bid: Any, interest: Any) -> str | None:
+    if not same_party(bid.bidder, bid.bidder_id, interest.party, interest.party_id):
+        return None
+    return (f"trade {bid.trade} was awarded to {bid.bidder}, declared as {interest.relation} "
+            f"of committee member {interest.member}")
+
+
+def book_values(state: LedgerState) -> list[tuple[tuple[str, str], str, list[int]]]:
+    """Where the register and the books disagree at this state: per (account, fund),
+    the message and the seqs the assets on it were registered at."""
+    found = []
+    for difference in book_value_differences(state):
+        place = (difference["account"], difference["fund"])
+        seqs = sorted(asset.registered_seq for asset in state.assets.values()
+                      if (asset.account, asset.fund) == place)
+        found.append((place, f"assets on account {place[0]} in fund {place[1]} are registered "
+                             f"at {fen(state, difference['register'])} but the books hold "
+                             f"{fen(state, difference['books'])}", seqs))
+    return found
