@@ -40,6 +40,7 @@ from ledger.domain.state import LedgerState
 from ledger.format.statements import (Entry, SignedStatement, format_time, parse_time,
                                statement_digest, utc_now)
 from ledger.log.kept_checkpoint import check_extends_kept
+from ledger.log.snapshots import LedgerSnapshots
 from ledger.log.store import LogReader, entry_event, nonce_event
 from ledger.log.write_locks import schema_setup, write_locks_for
 
@@ -86,6 +87,7 @@ class _ForkReader:
 
 class LedgerApplication(Application):
     name = "sunledger"
+    is_snapshotting_enabled = True  # the snapshot store, for ledger.log.snapshots
 
     def __init__(self, settings: Settings | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -95,6 +97,8 @@ class LedgerApplication(Application):
         self._write_locks = write_locks_for(self.settings)
         self._current: set[str] = set()  # ledgers whose store extends the kept checkpoint
         self.reader = LogReader(self)
+        assert self.snapshots is not None
+        self.snapshots_kept = LedgerSnapshots(self.snapshots, self.reader, self.settings)
         self.clock = clock
         self._states: dict[str, LedgerState] = {}
         self._locks: dict[str, threading.Lock] = {}
@@ -188,6 +192,9 @@ class LedgerApplication(Application):
         # write lock, inside which the state first catches up with the store's head.
         with self._lock(slug), self._write_locks.hold(slug):
             results, size_after = self._append_with_retries(slug, batch, all_or_nothing)
+        if size_after is not None and self.snapshots_kept.due(self._states[slug]):
+            with self._lock(slug):  # held off appends only, not other processes' writes
+                self._snapshot_if_due(self._states[slug])
         return results, None if size_after is None else Appended(slug, size_after)
 
     def _append_with_retries(self, slug: str, batch: list[SignedStatement], all_or_nothing: bool
@@ -387,12 +394,25 @@ class LedgerApplication(Application):
             return self._locks.setdefault(slug, threading.Lock())
 
     def _state(self, slug: str) -> LedgerState:
+        """The ledger's state in memory; on first use from its newest usable snapshot
+        and the entries after it (ledger.log.snapshots), else from the whole log."""
         state = self._states.get(slug)
         if state is None:
-            state = LedgerState(slug)
+            state = self.snapshots_kept.load(slug) or LedgerState(slug)
             self._catch_up(state)
             self._states[slug] = state
+            self._snapshot_if_due(state)  # after a long replay: the next start is quick
         return state
+
+    def _snapshot_if_due(self, state: LedgerState) -> None:
+        """Take a snapshot if enough entries came since the last (hold the ledger's lock).
+        A failed snapshot costs only a longer replay at the next start: logged, not raised."""
+        if not self.snapshots_kept.due(state):
+            return
+        try:
+            self.snapshots_kept.take(state)
+        except Exception:  # noqa: BLE001
+            log.exception("snapshot of ledger %s at size %s failed", state.slug, state.size)
 
     def _catch_up(self, state: LedgerState) -> int:
         """Apply stored entries beyond ``state.size`` (written by another process);
