@@ -32,7 +32,7 @@ class Settings:
     checkpoint_every_seconds: float = 60.0
     # A snapshot of each ledger's state every this many entries, so a restart replays
     # at most this many (ledger.log.snapshots); 0 turns snapshots off.
-    snapshot_every_entries: int = 10_000
+    snapshot_every_entries: int = 2_000
     # Where residents reach this server (host[/path]); `init` signs ORIGIN/LEDGER into
     # the genesis as the checkpoint origin, so it must be the deployment's own name.
     public_origin: str = ""
