@@ -411,8 +411,9 @@ class LedgerApplication(Application):
             return
         try:
             self.snapshots_kept.take(state)
-        except Exception:  # noqa: BLE001
-            log.exception("snapshot of ledger %s at size %s failed", state.slug, state.size)
+        except Exception as exc:  # noqa: BLE001 - a read-only store, a busy SQLite file ...
+            log.warning("snapshot of ledger %s at size %s not taken: %s: %s", state.slug,
+                        state.size, type(exc).__name__, exc)
 
     def _catch_up(self, state: LedgerState) -> int:
         """Apply stored entries beyond ``state.size`` (written by another process);
