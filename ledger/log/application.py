@@ -192,9 +192,6 @@ class LedgerApplication(Application):
         # write lock, inside which the state first catches up with the store's head.
         with self._lock(slug), self._write_locks.hold(slug):
             results, size_after = self._append_with_retries(slug, batch, all_or_nothing)
-        if size_after is not None and self.snapshots_kept.due(self._states[slug]):
-            with self._lock(slug):  # held off appends only, not other processes' writes
-                self._snapshot_if_due(self._states[slug])
         return results, None if size_after is None else Appended(slug, size_after)
 
     def _append_with_retries(self, slug: str, batch: list[SignedStatement], all_or_nothing: bool
@@ -366,7 +363,9 @@ class LedgerApplication(Application):
             settled[index] = error
 
     def notify_listeners(self, appended: Appended) -> None:
-        """Tell every ``after_append`` listener; call it holding no ledger lock."""
+        """Take a snapshot if one is due, then tell every ``after_append`` listener; call
+        it holding no ledger lock."""
+        self._snapshot_when_due(appended.slug)
         # The entries are stored: a failing listener (say, checkpoint signing) must
         # not turn an accepted append into a reported failure. It is logged instead.
         for listener in list(self.after_append):
@@ -403,6 +402,14 @@ class LedgerApplication(Application):
             self._states[slug] = state
             self._snapshot_if_due(state)  # after a long replay: the next start is quick
         return state
+
+    def _snapshot_when_due(self, slug: str) -> None:
+        """After a commit, once the waiters have their answers: a snapshot every N
+        entries, holding off this process's appends to ``slug`` (not other processes')."""
+        state = self._states.get(slug)
+        if state is not None and self.snapshots_kept.due(state):
+            with self._lock(slug):
+                self._snapshot_if_due(state)
 
     def _snapshot_if_due(self, state: LedgerState) -> None:
         """Take a snapshot if enough entries came since the last (hold the ledger's lock).
