@@ -1,6 +1,7 @@
 """The Ledger application: verify -> decide -> append.
 
-Each ledger's state is kept in memory, built by replaying its log and moved
+Each ledger's state is kept in memory, built from its newest usable snapshot
+and the entries after it (or the whole log: ``ledger.log.snapshots``) and moved
 forward only by entries the store has accepted. A batch is decided against a
 fork of that state and written in one transaction at versions ``size+1..``.
 Writers in several processes take turns per ledger on a lock the database
