@@ -30,6 +30,9 @@ class Settings:
     clock_skew_max_seconds: int = policy.clock_skew_max_seconds
     checkpoint_every_entries: int = 256
     checkpoint_every_seconds: float = 60.0
+    # A snapshot of each ledger's state every this many entries, so a restart replays
+    # at most this many (ledger.log.snapshots); 0 turns snapshots off.
+    snapshot_every_entries: int = 2_000
     # Where residents reach this server (host[/path]); `init` signs ORIGIN/LEDGER into
     # the genesis as the checkpoint origin, so it must be the deployment's own name.
     public_origin: str = ""
@@ -48,6 +51,8 @@ class Settings:
                                                         base.checkpoint_every_entries)),
             checkpoint_every_seconds=float(os.environ.get("SUNLEDGER_CHECKPOINT_EVERY_SECONDS",
                                                           base.checkpoint_every_seconds)),
+            snapshot_every_entries=int(os.environ.get("SUNLEDGER_SNAPSHOT_EVERY_ENTRIES",
+                                                      base.snapshot_every_entries)),
             public_origin=os.environ.get("SUNLEDGER_PUBLIC_ORIGIN", "").strip().rstrip("/"),
         )
 

@@ -13,6 +13,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, MutableMapping
 
+from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
@@ -83,26 +84,28 @@ class LedgerState:
     balances: MutableMapping[Balance, int] = field(default_factory=dict)
     # (fund, year) -> minor units
     budgets: MutableMapping[tuple[str, int], int] = field(default_factory=dict)
-    # seq -> recorder key_id, if it moves cash/bank
-    cash_entries: MutableMapping[int, str] = field(default_factory=dict)
+    # The seq-keyed facts most entries add live in arrays (seq_maps.py), so memory
+    # stays flat as the log grows. seq -> recorder key_id, if it moves cash/bank:
+    cash_entries: MutableMapping[int, str] = field(default_factory=SeqToLabel)
     # seq -> seq of the confirmation
-    confirmed: MutableMapping[int, int] = field(default_factory=dict)
+    confirmed: MutableMapping[int, int] = field(default_factory=SeqToSeq)
     # seq -> seq of the reversal
-    reversed_by: MutableMapping[int, int] = field(default_factory=dict)
+    reversed_by: MutableMapping[int, int] = field(default_factory=SeqToSeq)
     batch_entries: MutableMapping[int, Entry] = field(default_factory=dict)  # of an unsaved batch
     # governance: see ledger/domain/records.py and docs/governance.md
     policies: MutableMapping[int, Policy] = field(default_factory=dict)  # by seq of policy.set
     # by seq of entry.posted
     pending: MutableMapping[int, PendingEntry] = field(default_factory=dict)
     flows: MutableMapping[FlowKey, Flow] = field(default_factory=dict)
-    entry_projects: MutableMapping[int, str] = field(default_factory=dict)  # seq -> project code
+    # seq -> project code
+    entry_projects: MutableMapping[int, str] = field(default_factory=SeqToLabel)
     projects: MutableMapping[str, Project] = field(default_factory=dict)
     resolutions: MutableMapping[int, Resolution] = field(default_factory=dict)
     assets: MutableMapping[str, Asset] = field(default_factory=dict)
     trades: MutableMapping[int, Trade] = field(default_factory=dict)  # by seq of trade.proposed
     bids: MutableMapping[int, Bid] = field(default_factory=dict)  # by seq of trade.bid_received
     # receipt seq -> trade seq
-    trade_receipts: MutableMapping[int, int] = field(default_factory=dict)
+    trade_receipts: MutableMapping[int, int] = field(default_factory=SeqToSeq)
     catalogues: MutableMapping[int, Catalogue] = field(default_factory=dict)
     disclosures: MutableMapping[int, Disclosure] = field(default_factory=dict)
     # by seq of question.asked
@@ -157,6 +160,7 @@ class LedgerState:
 
 # Derived from the fields, so a new map cannot be forgotten by fork() and absorb():
 # every map is copy-on-write in a fork; everything else is taken over whole.
-MAP_FIELDS = tuple(f.name for f in fields(LedgerState) if f.default_factory is dict)
+MAP_FACTORIES = (dict, SeqToLabel, SeqToSeq)
+MAP_FIELDS = tuple(f.name for f in fields(LedgerState) if f.default_factory in MAP_FACTORIES)
 SCALAR_FIELDS = tuple(f.name for f in fields(LedgerState)
                       if f.name not in MAP_FIELDS and f.name != "slug")

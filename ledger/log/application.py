@@ -1,6 +1,7 @@
 """The Ledger application: verify -> decide -> append.
 
-Each ledger's state is kept in memory, built by replaying its log and moved
+Each ledger's state is kept in memory, built from its newest usable snapshot
+and the entries after it (or the whole log: ``ledger.log.snapshots``) and moved
 forward only by entries the store has accepted. A batch is decided against a
 fork of that state and written in one transaction at versions ``size+1..``.
 Writers in several processes take turns per ledger on a lock the database
@@ -40,6 +41,7 @@ from ledger.domain.state import LedgerState
 from ledger.format.statements import (Entry, SignedStatement, format_time, parse_time,
                                statement_digest, utc_now)
 from ledger.log.kept_checkpoint import check_extends_kept
+from ledger.log.snapshots import LedgerSnapshots
 from ledger.log.store import LogReader, entry_event, nonce_event
 from ledger.log.write_locks import schema_setup, write_locks_for
 
@@ -86,6 +88,7 @@ class _ForkReader:
 
 class LedgerApplication(Application):
     name = "sunledger"
+    is_snapshotting_enabled = True  # the snapshot store, for ledger.log.snapshots
 
     def __init__(self, settings: Settings | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -95,6 +98,8 @@ class LedgerApplication(Application):
         self._write_locks = write_locks_for(self.settings)
         self._current: set[str] = set()  # ledgers whose store extends the kept checkpoint
         self.reader = LogReader(self)
+        assert self.snapshots is not None
+        self.snapshots_kept = LedgerSnapshots(self.snapshots, self.reader, self.settings)
         self.clock = clock
         self._states: dict[str, LedgerState] = {}
         self._locks: dict[str, threading.Lock] = {}
@@ -359,7 +364,9 @@ class LedgerApplication(Application):
             settled[index] = error
 
     def notify_listeners(self, appended: Appended) -> None:
-        """Tell every ``after_append`` listener; call it holding no ledger lock."""
+        """Take a snapshot if one is due, then tell every ``after_append`` listener; call
+        it holding no ledger lock."""
+        self._snapshot_when_due(appended.slug)
         # The entries are stored: a failing listener (say, checkpoint signing) must
         # not turn an accepted append into a reported failure. It is logged instead.
         for listener in list(self.after_append):
@@ -387,12 +394,34 @@ class LedgerApplication(Application):
             return self._locks.setdefault(slug, threading.Lock())
 
     def _state(self, slug: str) -> LedgerState:
+        """The ledger's state in memory; on first use from its newest usable snapshot
+        and the entries after it (ledger.log.snapshots), else from the whole log."""
         state = self._states.get(slug)
         if state is None:
-            state = LedgerState(slug)
+            state = self.snapshots_kept.load(slug) or LedgerState(slug)
             self._catch_up(state)
             self._states[slug] = state
+            self._snapshot_if_due(state)  # after a long replay: the next start is quick
         return state
+
+    def _snapshot_when_due(self, slug: str) -> None:
+        """After a commit, once the waiters have their answers: a snapshot every N
+        entries, holding off this process's appends to ``slug`` (not other processes')."""
+        state = self._states.get(slug)
+        if state is not None and self.snapshots_kept.due(state):
+            with self._lock(slug):
+                self._snapshot_if_due(state)
+
+    def _snapshot_if_due(self, state: LedgerState) -> None:
+        """Take a snapshot if enough entries came since the last (hold the ledger's lock).
+        A failed snapshot costs only a longer replay at the next start: logged, not raised."""
+        if not self.snapshots_kept.due(state):
+            return
+        try:
+            self.snapshots_kept.take(state)
+        except Exception as exc:  # noqa: BLE001 - a read-only store, a busy SQLite file ...
+            log.warning("snapshot of ledger %s at size %s not taken: %s: %s", state.slug,
+                        state.size, type(exc).__name__, exc)
 
     def _catch_up(self, state: LedgerState) -> int:
         """Apply stored entries beyond ``state.size`` (written by another process);

@@ -19,6 +19,10 @@ class LogSql(Protocol):
     def select_versions(self, stream: UUID, versions: list[int]) -> list[StoredEvent]:
         """The stored events of ``stream`` at ``versions`` (any order), in one query."""
 
+    def delete_below(self, stream: UUID, version: int) -> None:
+        """Delete the events of ``stream`` before ``version`` (old snapshots only:
+        eventsourcing's recorders never delete, and entries are never deleted)."""
+
 
 class SQLiteAdapter:
     def __init__(self, datastore: SQLiteDatastore, table: str) -> None:
@@ -32,6 +36,11 @@ class SQLiteAdapter:
             cursor.execute(query, [stream.hex, *versions])
             return _stored_events(stream, cursor.fetchall())
 
+    def delete_below(self, stream: UUID, version: int) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE originator_id = ? "
+                           "AND originator_version < ?", [stream.hex, version])
+
 
 class PostgresAdapter:
     def __init__(self, datastore: Any, table: str) -> None:
@@ -42,6 +51,13 @@ class PostgresAdapter:
             "SELECT originator_version, state FROM {}.{} WHERE originator_id = %s "
             "AND originator_version = ANY(%s)").format(Identifier(datastore.schema),
                                                        Identifier(table))
+        self._delete_below = SQL(
+            "DELETE FROM {}.{} WHERE originator_id = %s AND originator_version < %s").format(
+            Identifier(datastore.schema), Identifier(table))
+
+    def delete_below(self, stream: UUID, version: int) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._delete_below, [stream, version])
 
     def select_versions(self, stream: UUID, versions: list[int]) -> list[StoredEvent]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:

@@ -4,8 +4,11 @@ store goes through here."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import sqlite3
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -35,6 +38,12 @@ class RawEvents:
             path = settings.database_url.removeprefix("sqlite:///")
             self.db = sqlite3.connect(path, isolation_level=None)
             self.mark, self.stream = "?", stream.hex
+
+    def __enter__(self) -> RawEvents:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
 
     def run(self, sql: str, *params):
         return self.db.execute(sql.replace("?", self.mark), params)
@@ -67,6 +76,46 @@ class RawEvents:
     def delete_from(self, seq: int) -> None:
         self.run(f"DELETE FROM {self.table} WHERE originator_id = ? AND originator_version > ?",
                  self.stream, seq)
+
+
+class RawSnapshots(RawEvents):
+    """The snapshots table (ledger.log.snapshots), with the same driver: a snapshot's
+    ``state`` is the JSON of eventsourcing's Snapshot event; its own ``state`` holds
+    the codec's payload (base64 of zlib'd JSON) and that payload's digest."""
+
+    def __init__(self, app, settings, slug: str) -> None:
+        super().__init__(app, settings, slug)
+        self.table = app.snapshots.recorder.events_table_name
+
+    def versions(self) -> list[int]:
+        rows = self.run(f"SELECT originator_version FROM {self.table} WHERE originator_id = ? "
+                        "ORDER BY originator_version DESC", self.stream).fetchall()
+        return [row[0] for row in rows]
+
+    def row(self, version: int) -> dict:
+        return self.state(version - 1)
+
+    def payload(self, version: int) -> dict:
+        """The state document inside the snapshot at ``version``, decoded."""
+        encoded = self.row(version)["state"]["payload"]
+        return json.loads(zlib.decompress(base64.b64decode(encoded)))
+
+    def put_payload(self, version: int, document: dict, *, seal: str = "kept") -> None:
+        """Write ``document`` as the snapshot's payload; ``seal``: "kept" leaves the old
+        one (a damaged row), "forged" writes a digest of the new bytes (someone
+        without the server's snapshot.key)."""
+        row = self.row(version)
+        payload = zlib.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+        row["state"]["payload"] = base64.b64encode(payload).decode("ascii")
+        if seal == "forged":
+            row["state"]["seal"] = hashlib.sha256(payload).hexdigest()
+        self.put(version - 1, row)
+
+    def copy_to(self, other: RawSnapshots, version: int, as_version: int) -> None:
+        """Put this ledger's snapshot at ``version`` into ``other``'s stream at ``as_version``."""
+        self.run(f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
+                 "VALUES (?, ?, ?, ?)", other.stream, as_version, "eventsourcing.domain:Snapshot",
+                 json.dumps(self.row(version)).encode())
 
 
 @contextmanager

@@ -1,0 +1,152 @@
+"""A ledger's state as bytes and back, for snapshots (ledger.log.snapshots).
+
+Why not pickle: a snapshot is read back from the database, and the database is
+exactly what the tamper suite assumes someone may edit; unpickling it would run
+whatever it names. This codec writes plain JSON with a few tags and reads back
+only the record classes listed here, with their exact fields, so the worst a
+forged snapshot can do is fail to decode (and then the log is replayed).
+
+``FINGERPRINT`` names the layout of every class kept: a snapshot written by a
+build whose state has other fields is not read back. Bump ``STATE_VERSION``
+whenever an ``apply`` function changes what it derives from an entry, so that
+no snapshot taken under the old rules is trusted.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from ledger.domain import records
+from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRecord, LedgerState
+from ledger.format.keys import PublicKey
+from ledger.format.merkle import CompactRange
+
+STATE_VERSION = 1
+RECORD_CLASSES = {cls.__name__: cls for cls in (
+    KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
+    records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
+    records.Catalogue, records.Disclosure, records.Question, records.Interest)}
+SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
+KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
+KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")
+
+
+def _layout() -> str:
+    classes = [LedgerState, *RECORD_CLASSES.values()]
+    return json.dumps([STATE_VERSION] + [[cls.__name__, [f.name for f in fields(cls)]]
+                                         for cls in classes])
+
+
+FINGERPRINT = hashlib.sha256(_layout().encode()).hexdigest()[:16]
+
+
+class UnusableState(ValueError):
+    """The bytes are not a state this build wrote."""
+
+
+def encode_state(state: LedgerState) -> bytes:
+    """The state (without an unsaved batch) as compressed JSON."""
+    assert not state.batch_entries, "a snapshot holds stored entries only"
+    document = {name: getattr(state, name) for name in KEPT_SCALARS}
+    document["slug"] = state.slug
+    document["log_keys"] = [[size, key] for size, key in state.log_keys]
+    document["frontier"] = [state.frontier.size,
+                            [node.hex() for node in state.frontier.nodes()]]
+    document["maps"] = {name: _encode_map(getattr(state, name)) for name in KEPT_MAPS}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def decode_state(data: bytes) -> LedgerState:
+    """The state ``encode_state`` wrote; UnusableState for anything else."""
+    try:
+        document = json.loads(zlib.decompress(data).decode("utf-8"))
+        state = LedgerState(_text(document["slug"]))
+        for name in KEPT_SCALARS:
+            setattr(state, name, _scalar(document[name], type(getattr(state, name))))
+        state.log_keys = [(_integer(size), _text(key)) for size, key in document["log_keys"]]
+        size, nodes = document["frontier"]
+        state.frontier = CompactRange.from_nodes(_integer(size), [bytes.fromhex(_text(node))
+                                                                  for node in nodes])
+        maps = document["maps"]
+        if set(maps) != set(KEPT_MAPS):
+            raise UnusableState("the snapshot keeps other maps than this build's state")
+        for name in KEPT_MAPS:
+            setattr(state, name, _decode_map(maps[name], type(getattr(state, name))))
+        return state
+    except UnusableState:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong, the state is unusable
+        raise UnusableState(f"not a ledger state: {type(exc).__name__}: {exc}") from None
+
+
+def _encode_map(mapping: Any) -> Any:
+    if isinstance(mapping, (SeqToLabel, SeqToSeq)):
+        parts = mapping.to_parts()
+        return {"seq": type(mapping).__name__, "labels": parts["labels"], "far": parts["far"],
+                "slots": base64.b64encode(parts["slots"]).decode("ascii")}
+    return [[_encode(key), _encode(value)] for key, value in mapping.items()]
+
+
+def _decode_map(encoded: Any, expected: type) -> Any:
+    if expected is dict:
+        if not isinstance(encoded, list):
+            raise UnusableState("a map is kept as a list of pairs")
+        return {_decode(key): _decode(value) for key, value in encoded}
+    if not isinstance(encoded, dict) or encoded.get("seq") != expected.__name__:
+        raise UnusableState(f"expected a {expected.__name__}")
+    return expected.from_parts({"labels": encoded["labels"], "far": encoded["far"],
+                                "slots": base64.b64decode(encoded["slots"], validate=True)})
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, tuple):
+        return {"t": [_encode(item) for item in value]}
+    if isinstance(value, frozenset):
+        return {"f": sorted(_encode(item) for item in value)}
+    if isinstance(value, PublicKey):
+        return {"k": value.b64}
+    if is_dataclass(value) and RECORD_CLASSES.get(type(value).__name__) is type(value):
+        return {"d": type(value).__name__,
+                "v": {f.name: _encode(getattr(value, f.name)) for f in fields(value)}}
+    raise TypeError(f"a snapshot cannot keep a {type(value).__name__}; add it to state_codec")
+
+
+def _decode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if not isinstance(value, dict) or len(value) not in (1, 2):
+        raise UnusableState(f"unexpected value {value!r:.80}")
+    if "t" in value:
+        return tuple(_decode(item) for item in value["t"])
+    if "f" in value:
+        return frozenset(_decode(item) for item in value["f"])
+    if "k" in value:
+        return PublicKey.from_b64(_text(value["k"]))
+    cls = RECORD_CLASSES.get(value.get("d"))
+    if cls is None or not isinstance(value.get("v"), dict) \
+            or set(value["v"]) != {f.name for f in fields(cls)}:
+        raise UnusableState(f"unexpected record {value.get('d')!r:.80}")
+    return cls(**{name: _decode(item) for name, item in value["v"].items()})
+
+
+def _scalar(value: Any, expected: type) -> Any:
+    if type(value) is not expected:
+        raise UnusableState(f"expected a {expected.__name__}, found {value!r:.80}")
+    return value
+
+
+def _integer(value: Any) -> int:
+    return _scalar(value, int)
+
+
+def _text(value: Any) -> str:
+    return _scalar(value, str)
