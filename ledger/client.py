@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from ledger.domain.journal import mirrored
 from ledger.format.keys import SigningKey
@@ -25,6 +25,8 @@ class Signer:
 
     key: SigningKey
     ledger: str
+    # When it signs, unless told: None is now. A test moves it with the server's clock.
+    clock: Callable[[], datetime] | None = None
 
     @property
     def key_id(self) -> str:
@@ -32,6 +34,8 @@ class Signer:
 
     def sign(self, type: str, body: dict[str, Any], *, nonce: str | None = None,
              signed_at: datetime | None = None) -> SignedStatement:
+        if signed_at is None and self.clock is not None:
+            signed_at = self.clock()
         return Statement.new(self.ledger, type, body, nonce=nonce,
                              signed_at=signed_at).sign(self.key)
 

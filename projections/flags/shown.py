@@ -51,6 +51,24 @@ def keep(tx: Tx, ledger: str, seqs: Iterable[int]) -> None:
                            for entry in entries])
 
 
+def forget_unnamed(tx: Tx, ledger: str, seqs: Iterable[int]) -> None:
+    """Remove the rows of ``seqs`` that no finding names any more: the rows are then
+    exactly the entries today's findings name, however the entries were batched (a
+    finding raised and taken back inside one batch would otherwise leave rows in one
+    projection and not in a rebuild)."""
+    candidates = set(seqs)
+    if not candidates:
+        return
+    named = {seq for row in tx.all("SELECT seqs FROM view_red_flags WHERE ledger = ?",
+                                   (ledger,))
+             for seq in json.loads(row["seqs"])}
+    orphans = sorted(candidates - named)
+    if orphans:
+        marks = ", ".join("?" * len(orphans))
+        tx.run(f"DELETE FROM view_flag_shown WHERE ledger = ? AND seq IN ({marks})",
+               (ledger, *orphans))
+
+
 def read(tx: Tx, ledger: str, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
     wanted = sorted(set(seqs))
     if not wanted:

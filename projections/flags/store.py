@@ -39,13 +39,23 @@ def put(tx: Tx, ledger: str, code: str, subject: str, message: str, seqs: Sequen
     date, first seq, last date, last seq)."""
     party, first_date, first_seq, last_date, last_seq = span or (None, None, None, None, None)
     first_two = [*seqs[:2], NO_SEQ, NO_SEQ][:2]
+    before = _named_by(tx, ledger, code, subject)
     tx.run(FLAG_UPSERT, (ledger, code, subject, *first_two, sort_key(seqs), tiebreak, message,
                          json.dumps(list(seqs)), party, first_date, first_seq, last_date,
                          last_seq))
     shown.keep(tx, ledger, seqs)
+    shown.forget_unnamed(tx, ledger, set(before) - set(seqs))
 
 
 def drop(tx: Tx, ledger: str, code: str, subject: str) -> None:
     """Take a finding back: what it rested on no longer stands."""
+    before = _named_by(tx, ledger, code, subject)
     tx.run("DELETE FROM view_red_flags WHERE ledger = ? AND code = ? AND subject = ?",
            (ledger, code, subject))
+    shown.forget_unnamed(tx, ledger, before)
+
+
+def _named_by(tx: Tx, ledger: str, code: str, subject: str) -> list[int]:
+    row = tx.one("SELECT seqs FROM view_red_flags WHERE ledger = ? AND code = ? AND "
+                 "subject = ?", (ledger, code, subject))
+    return [] if row is None else json.loads(row["seqs"])
