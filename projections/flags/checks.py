@@ -10,11 +10,12 @@ domain state, once per batch for each ledger whose assets or money moved.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ledger.domain import flag_rules
 from ledger.domain.state import LedgerState
-from projections.flags import store
+from projections.flags import shown, store
 
 if TYPE_CHECKING:
     from projections.handlers import At
@@ -100,9 +101,13 @@ def _id_key(party_id: str) -> str:
 
 def book_values(tx: Tx, state: LedgerState, ledger: str) -> None:
     """The register against the books at the view's size, replacing the last answer."""
+    named_before = {seq for row in tx.all(
+        "SELECT seqs FROM view_red_flags WHERE ledger = ? AND code = 'book-value-mismatch'",
+        (ledger,)) for seq in json.loads(row["seqs"])}
     tx.run("DELETE FROM view_red_flags WHERE ledger = ? AND code = 'book-value-mismatch'",
            (ledger,))
     for place, message, seqs in flag_rules.book_values(state):
         # Apart per place, in (account, fund) order as the reference sorts them.
         store.put(tx, ledger, "book-value-mismatch", "/".join(place), message, seqs,
                   tiebreak="\x1f".join(place))
+    shown.forget_unnamed(tx, ledger, named_before)  # what no finding names any more
