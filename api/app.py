@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import metrics as metrics_module
 from api.caching import CachingMiddleware
 from api.errors import install_problem_handlers, problem_response
+from api.read_routing import ReadRouting, Replicas
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
@@ -92,6 +93,10 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
     view = open_view(ledger_app)
     metrics = metrics_module.Metrics(ledger_app, view)
+    # Reads go to the replicas when some are named and current (api.read_routing).
+    replicas = Replicas(settings) if settings.read_database_urls else None
+    if replicas is not None:
+        replicas.lag.probe()  # known before the first request; refreshed while serving
     appender = GuardedAppender(ledger_app, batch_max=options.group_commit_batch_max,
                                on_batch=metrics.observe_batch,
                                operators=load_operator_keys(settings) if operators is None
@@ -107,6 +112,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
         checkpoints.sign_waiting()
         if settings.checkpoint_every_seconds > 0:
             checkpoints.start()
+        if replicas is not None:
+            replicas.start()
         try:
             yield
         finally:
@@ -114,6 +121,8 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
             checkpoints.stop()
             if poller is not None:
                 poller.stop()
+            if replicas is not None:
+                replicas.close()
             if owned:
                 ledger_app.close()
 
@@ -134,6 +143,7 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api.state.tokens = TokenChecker()
     api.state.limiter = TokenBuckets(options.public_rate_per_minute)
     api.state.metrics = metrics
+    api.state.replicas = replicas
     install_problem_handlers(api)
     api.add_exception_handler(RateLimited, rate_limited_response)
     api.add_exception_handler(TokenError, _sign_in_refused)
@@ -144,8 +154,11 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"],
                            expose_headers=["Retry-After", "Content-Disposition", "Location",
-                                           "Sunledger-Size"],
+                                           "Sunledger-Size", "Sunledger-Read-From",
+                                           "Sunledger-Replica-Lag", "Sunledger-Replicas"],
                            max_age=600)
+    if replicas is not None:  # outside the cache: a 304 is labelled too
+        api.add_middleware(ReadRouting, replicas=replicas)
     api.add_middleware(metrics_module.MetricsMiddleware, metrics=metrics)
     return api
 

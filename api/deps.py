@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import DateText, LedgerSlug, PRINTABLE_PATTERN, Text, require_json
 from api.errors import BodyTooLarge
+from api.read_routing import read_side
 from ledger.format import cjson
 from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
@@ -35,15 +36,17 @@ async def get_application(request: Request) -> LedgerApplication:
 
 
 async def get_checkpoints(request: Request) -> CheckpointLog:
-    return request.app.state.checkpoints
+    side = read_side(request.scope)  # a replica's only on reads (api.read_routing)
+    return request.app.state.checkpoints if side is None else side.checkpoints  # type: ignore[return-value]
 
 
 LedgerApp = Annotated[LedgerApplication, Depends(get_application)]
 Checkpoints = Annotated[CheckpointLog, Depends(get_checkpoints)]
 
 
-async def get_reader(app: LedgerApp) -> LogReader:
-    return app.reader
+async def get_reader(request: Request, app: LedgerApp) -> LogReader:
+    side = read_side(request.scope)
+    return app.reader if side is None else side.reader
 
 
 Reader = Annotated[LogReader, Depends(get_reader)]
@@ -98,7 +101,8 @@ CosignatureBody = Annotated[Any, Depends(json_body(cosignature_body_bytes_max))]
 
 
 async def get_view(request: Request) -> FinanceView:
-    return request.app.state.view
+    side = read_side(request.scope)
+    return request.app.state.view if side is None else side.view
 
 
 async def get_appender(request: Request) -> Appender:

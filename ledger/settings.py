@@ -36,16 +36,35 @@ class Settings:
     # Where residents reach this server (host[/path]); `init` signs ORIGIN/LEDGER into
     # the genesis as the checkpoint origin, so it must be the deployment's own name.
     public_origin: str = ""
+    # Hot standbys of ``database_url`` that answer public and audit reads
+    # (ledger.log.replicas); a replica further behind than the bound is not read.
+    read_database_urls: tuple[str, ...] = ()
+    replica_lag_max_seconds: float = 5.0
+    # The directory of ledgers (ledger.directory): which ledgers this process serves.
+    directory: Path | None = None
+    directory_database: str = ""
 
     @classmethod
-    def from_env(cls, database: str | None = None, data_dir: Path | None = None) -> Settings:
-        """``database`` is a URL or a SQLite path (the CLI's ``--db``)."""
+    def from_env(cls, database: str | None = None, data_dir: Path | None = None,
+                 read_databases: tuple[str, ...] = ()) -> Settings:
+        """``database`` is a URL or a SQLite path (the CLI's ``--db``); ``read_databases``
+        the replicas' URLs (``serve --read-database-url``, else
+        SUNLEDGER_READ_DATABASE_URLS, comma-separated)."""
         url = database or os.environ.get("SUNLEDGER_DATABASE_URL", "")
         if url and "://" not in url:
             url = "sqlite:///" + str(Path(url).expanduser().resolve())
         base = cls(database_url=url)
+        replicas = read_databases or tuple(
+            part.strip() for part in os.environ.get("SUNLEDGER_READ_DATABASE_URLS", "").split(",")
+            if part.strip())
+        directory = os.environ.get("SUNLEDGER_DIRECTORY", "").strip()
         return cls(
             database_url=url,
+            read_database_urls=replicas,
+            replica_lag_max_seconds=float(os.environ.get(
+                "SUNLEDGER_REPLICA_LAG_MAX_SECONDS", base.replica_lag_max_seconds)),
+            directory=Path(directory).expanduser() if directory else None,
+            directory_database=os.environ.get("SUNLEDGER_DIRECTORY_DATABASE", "").strip(),
             data_dir=data_dir or base.data_dir,
             checkpoint_every_entries=int(os.environ.get("SUNLEDGER_CHECKPOINT_EVERY_ENTRIES",
                                                         base.checkpoint_every_entries)),

@@ -312,3 +312,13 @@ def _create_tables(view: FinanceView, attempts: int = 5) -> None:
                 raise
             time.sleep(0.05 * (attempt + 1))
 
+
+
+def open_read_only_view(app: Application) -> FinanceView:
+    """The finance view as a read replica of ``app``'s database holds it: no table is
+    made (a hot standby refuses DDL; the primary made them) and nothing is projected."""
+    datastore = app.factory.datastore  # type: ignore[attr-defined]
+    assert isinstance(datastore, PostgresDatastore), "replicas are PostgreSQL standbys"
+    view = PostgresFinanceView(datastore)
+    view.states = DomainStates(app.recorder)
+    return view

@@ -15,8 +15,10 @@ from fastapi.responses import JSONResponse
 from api.contract import PUBLIC_READ
 from api.deps import Checkpoints, Reader, View, ViewLedger, answer
 from api.limits import public_rate
+from api.read_routing import read_status
 from ledger.errors import LedgerNotFound, LogBehind
 from ledger.log.kept_checkpoint import check_extends_kept
+from ledger.log.store import LogReader
 from ledger.settings import Settings
 from projections import queries
 from projections.paging import require_ledger
@@ -53,7 +55,9 @@ def ledger_status(ledger: ViewLedger, view: View, reader: Reader,
         raise LedgerNotFound(f"ledger {ledger!r} does not exist", ledger=ledger)
     return answer({"ledger": ledger, "log_size": size,
                    "checkpoint": latest_checkpoint(checkpoints, ledger),
-                   "writes": writes_status(request.app.state.settings, reader, ledger, size),
+                   "writes": writes_status(request.app.state.settings,
+                                           request.app.state.ledger.reader, ledger),
+                   "read": read_status(request.scope, getattr(request.app.state, "replicas", None)),
                    "projections": status["projections"]})
 
 
@@ -66,9 +70,11 @@ def log_keys(ledger: ViewLedger, view: View) -> JSONResponse:
         {"seq": seq} for seq in queries.log_key_rotations(view, ledger)]})
 
 
-def writes_status(settings: Settings, reader: Reader, ledger: str, size: int) -> dict[str, Any]:
+def writes_status(settings: Settings, reader: LogReader, ledger: str) -> dict[str, Any]:
     """Whether this server takes writes for the ledger: not while its database is behind
-    a checkpoint the server signed (a restored backup; ``ledger.log.kept_checkpoint``)."""
+    a checkpoint the server signed (a restored backup; ``ledger.log.kept_checkpoint``).
+    Asked of the primary, where writes go (a replica may trail it)."""
+    size = reader.size(ledger)
     try:
         check_extends_kept(settings, reader, ledger, size)
     except LogBehind as behind:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from api.deps import SEQ_MAX, Checkpoints, Reader
 from api.labels import code_for, label
 from api.limits import public_rate
+from api.read_routing import read_side
 from ledger.domain import fields
 from api.web_charts import GEOMETRY, budget_through_year, monthly_flows
 from api.web_lang import (LEDGER_TIME_ZONE, local_date, local_time, reading, remember,
@@ -81,7 +82,11 @@ def current_year() -> int:
 
 
 def get_view(request: Request) -> FinanceView:
-    # The app's view if create_app made one, else the same per-application view it would.
+    # A replica's if the read went there; the app's view if create_app made one, else the
+    # same per-application view it would.
+    side = read_side(request.scope)
+    if side is not None:
+        return side.view
     return getattr(request.app.state, "view", None) or open_view(request.app.state.ledger)
 
 

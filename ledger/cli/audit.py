@@ -166,12 +166,25 @@ def serve(
         "--access-log/--no-access-log", envvar="SUNLEDGER_ACCESS_LOG",
         help="Print a line per request (uvicorn's access log). Off by default: it costs "
              "about 5% of a write's time, and the proxy in front keeps one anyway.")] = False,
+    read_database_url: Annotated[Optional[list[str]], typer.Option(
+        "--read-database-url", metavar="URL",
+        help="A PostgreSQL hot standby of the database that answers reads (repeat for "
+             "several). Default: SUNLEDGER_READ_DATABASE_URLS (comma-separated).")] = None,
 ) -> None:
     """Run the HTTP API and resident pages (uvicorn) on this machine's store."""
+    from dataclasses import replace
+
     from api.app import serve as run_server
 
     cli = cli_of(ctx)
-    err().print(f"serving {escape(cli.settings.describe())} on http://{host}:{port}/ "
+    settings = cli.settings
+    if read_database_url:
+        settings = replace(settings, read_database_urls=tuple(read_database_url))
+    if settings.read_database_urls and not settings.is_postgres:
+        raise FormatError("read replicas need a PostgreSQL primary (--db postgresql://...)")
+    replicas = f" and {len(settings.read_database_urls)} read replica(s)" \
+        if settings.read_database_urls else ""
+    err().print(f"serving {escape(settings.describe())}{replicas} on http://{host}:{port}/ "
                 "(Ctrl+C stops)")
-    run_server(cli.settings, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
+    run_server(settings, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
                access_log=access_log)
