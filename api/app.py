@@ -31,12 +31,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import metrics as metrics_module
 from api.caching import CachingMiddleware
 from api.errors import install_problem_handlers, problem_response
+from api.directory_gate import DirectoryGate, ServedLedgers
 from api.read_routing import ReadRouting, Replicas
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import audit, funds, governance, public, transactions, usage, web_governance
 from api.routers.web import router as web_router
+from ledger.directory import DirectoryFile
 from ledger.domain import policy
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
@@ -159,6 +161,11 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
                            max_age=600)
     if replicas is not None:  # outside the cache: a 304 is labelled too
         api.add_middleware(ReadRouting, replicas=replicas)
+    api.state.served = None
+    if settings.directory is not None:  # only the ledgers placed on this database
+        directory = DirectoryFile(settings.directory)
+        api.state.served = ServedLedgers(directory, directory.current().own(settings).name)
+        api.add_middleware(DirectoryGate, served=api.state.served)
     api.add_middleware(metrics_module.MetricsMiddleware, metrics=metrics)
     return api
 

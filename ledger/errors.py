@@ -210,3 +210,20 @@ class AwardNeedsReason(DomainError):
     """Awarding to anything but the highest valid bid needs a written reason."""
 
     code = "award-needs-reason"
+
+
+class LedgerElsewhere(LedgerError):
+    """The directory of ledgers places this ledger on another database: this server does
+    not serve it (the answer names the database and, if the directory gives one, the
+    server that does)."""
+
+    code = "ledger-elsewhere"
+    status = 404
+
+
+class DirectoryError(LedgerError):
+    """The directory of ledgers cannot be read: not JSON, an unknown version, a ledger
+    placed on a database it does not list."""
+
+    code = "bad-directory"
+    status = 500

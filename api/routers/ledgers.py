@@ -8,7 +8,7 @@ checkpoints: the genesis entry's, or the latest ``ledger.log_key_rotated``'s.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from api.contract import problems
@@ -32,9 +32,12 @@ class LedgerList(BaseModel):
 
 
 @router.get("", response_model=LedgerList, responses=problems(422))
-def list_ledgers(view: View) -> LedgerList:
+def list_ledgers(view: View, request: Request) -> LedgerList:
+    """The ledgers of this database (with a directory: those it places here)."""
+    served = getattr(request.app.state, "served", None)
     listed = [LedgerPublic(ledger=row["ledger"], name=row["name"] or "",
                            origin=row["origin"] or "", currency=row["currency"] or "",
                            size=row["size"], log_key=row["log_key"] or "")
-              for row in queries.ledgers(view)]
+              for row in queries.ledgers(view)
+              if served is None or served.serves(row["ledger"])]
     return LedgerList(ledgers=listed)

@@ -15,6 +15,7 @@ import typer
 from ledger.cli import (audit, demo, governance, journal, restore, serve, setup, show,
                         witness)
 from ledger.cli.common import Cli, LedgerGroup
+from ledger.directory import placed_settings
 from ledger.settings import Settings
 
 app = typer.Typer(
@@ -41,8 +42,8 @@ def main(
              "$SUNLEDGER_DATA_DIR, else the user data dir.")] = None,
 ) -> None:
     """Sunledger (阳光账本) command line."""
-    cli = Cli(Settings.from_env(database=db, data_dir=data_dir.expanduser() if data_dir
-                                else None))
+    cli = Cli(placed_settings(Settings.from_env(
+        database=db, data_dir=data_dir.expanduser() if data_dir else None)))
     ctx.obj = cli
     ctx.call_on_close(cli.close)
 

@@ -15,10 +15,11 @@ from ledger.domain import policy
 from ledger.format import money
 
 from ledger.keystore import keyring
-from ledger.cli.common import LedgerArg, amount_of, cli_of, nothing_to_do, out, print_receipt
+from ledger.cli.common import (Cli, LedgerArg, amount_of, cli_of, nothing_to_do, out,
+                               print_receipt)
 from ledger.client import Signer
 from ledger.domain.accounts import ACCOUNT_CLASSES, MONEY_KINDS
-from ledger.errors import FormatError, LedgerExists
+from ledger.errors import DirectoryError, FormatError, LedgerExists
 from ledger.format.notes import check_name
 from ledger.format.statements import SLUG_RE
 from ledger.settings import Settings
@@ -65,6 +66,24 @@ def _public_origin(settings: Settings, ledger: str) -> str:
     return f"{settings.public_origin}/{ledger}"
 
 
+def _place_by_directory(cli: Cli, ledger: str) -> None:
+    """Point the CLI at the primary the directory gives ``ledger`` (before any store
+    is opened); a ledger the directory does not list is not opened anywhere."""
+    from dataclasses import replace
+
+    from ledger.directory import Directory
+
+    if cli.settings.directory is None:
+        return
+    database = Directory.read(cli.settings.directory).database_of(ledger)
+    if database is None:
+        raise DirectoryError(f"ledger {ledger!r} is not in the directory "
+                             f"{cli.settings.directory}: add it to \"ledgers\" with the "
+                             "database to keep it, then run init again", ledger=ledger)
+    cli.settings = replace(cli.settings, database_url=database.primary,
+                           read_database_urls=database.replicas)
+
+
 def init(
     ctx: typer.Context,
     ledger: LedgerArg,
@@ -83,9 +102,11 @@ def init(
         "--if-missing", help="If the ledger already exists, leave it as it is and succeed "
                              "(so a setup script can run twice).")] = False,
 ) -> None:
-    """Open a new ledger: admin key, server log key, genesis entry (seq 0)."""
+    """Open a new ledger: admin key, server log key, genesis entry (seq 0). With a
+    directory of ledgers (SUNLEDGER_DIRECTORY), on the database it places LEDGER on."""
     cli = cli_of(ctx)
     _check_slug(ledger)
+    _place_by_directory(cli, ledger)
     if cli.app.reader.size(ledger):
         if if_missing:
             console = out()
