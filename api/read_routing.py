@@ -24,6 +24,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,6 +38,9 @@ from projections.view import FinanceView, open_read_only_view
 READ_SIDE = "sunledger.read_side"  # the scope key the dependencies look at
 READ_LAG = "sunledger.read_lag"  # that replica's lag, for /status
 READ_HEADER = "sunledger-read"
+# What a read on a replica that stopped answering raises (eventsourcing wraps psycopg's).
+CONNECTION_LOST = (OperationalError, InterfaceError, psycopg.OperationalError,
+                   psycopg.InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -126,8 +131,12 @@ class ReadRouting:
             labels["Sunledger-Read-From"] = "primary"
             labels["Sunledger-Replicas"] = "unavailable"
 
+        started = False
+
         async def labelled(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in labels.items():
                     if name == "Vary" and "vary" in headers:
@@ -136,4 +145,15 @@ class ReadRouting:
                         headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, labelled)
+        try:
+            await self.app(scope, receive, labelled)
+        except CONNECTION_LOST as lost:
+            side = scope.pop(READ_SIDE, None)
+            if side is None or started:
+                raise
+            # The replica went away since its last probe: out of turn now, and this
+            # read (a GET: no body to read again) is answered by the primary.
+            self.replicas.lag.mark_down(side.store.url, str(lost))
+            labels.pop("Sunledger-Replica-Lag", None)
+            labels.update({"Sunledger-Read-From": "primary", "Sunledger-Replicas": "unavailable"})
+            await self.app(scope, receive, labelled)

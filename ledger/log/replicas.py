@@ -117,6 +117,11 @@ class ReplicaLag:
     def health(self) -> list[ReplicaHealth]:
         return [self._health[url] for url in self.replica_urls]
 
+    def mark_down(self, url: str, problem: str) -> None:
+        """A read found the replica gone: out of turn until a probe finds it again."""
+        self._health[url] = ReplicaHealth(url, False, None, problem.strip().splitlines()[0]
+                                          if problem.strip() else "connection lost")
+
     def probe(self) -> None:
         """One round: the primary's position, then each replica's."""
         position = self._ask(self.primary_url, PRIMARY_LSN)

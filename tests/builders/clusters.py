@@ -42,6 +42,18 @@ def server_binaries() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def require_server_binaries() -> None:
+    """Skip a topology test where PostgreSQL's server binaries are not installed, unless
+    PostgreSQL is required (CI): then it fails."""
+    import pytest
+
+    if server_binaries() is None:
+        message = "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+        if os.environ.get("SUNLEDGER_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 

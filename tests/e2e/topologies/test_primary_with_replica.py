@@ -10,13 +10,15 @@ from typing import Callable, Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from api.app import ApiOptions, create_app
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.settings import Settings
 from ledger.verify.http import verify_url
-from tests.builders.clusters import Cluster, primary_with_replica, wait_caught_up
+from tests.builders.clusters import (Cluster, primary_with_replica, require_server_binaries,
+                                     wait_caught_up)
 from ledger.client import posting
 from tests.builders.community import STREET_OFFICE, Community
 from tests.builders.server import keep_log_key, running
@@ -27,13 +29,15 @@ LAG_MAX_SECONDS = 1.0
 
 @pytest.fixture(scope="module")
 def streaming() -> Iterator[tuple[Cluster, Cluster]]:
+    require_server_binaries()
     with primary_with_replica() as pair:
         yield pair
 
 
 @pytest.fixture
-def served(streaming, tmp_path) -> Iterator[tuple[Community, httpx.Client]]:
-    """A community on the primary, and an HTTP client of a server reading the replica."""
+def served(streaming, tmp_path) -> Iterator[tuple[Community, httpx.Client, FastAPI]]:
+    """A community on the primary, an HTTP client of a server reading the replica, and
+    that server's app."""
     primary, replica = streaming
     settings = Settings(database_url=primary.url, data_dir=tmp_path / "data",
                         read_database_urls=(replica.url,),
@@ -45,7 +49,7 @@ def served(streaming, tmp_path) -> Iterator[tuple[Community, httpx.Client]]:
     try:
         with running(api) as base, httpx.Client(base_url=f"{base}/v1/ledgers/{town.slug}",
                                                 timeout=30) as http:
-            yield town, http
+            yield town, http, api
     finally:
         app.close()
 
@@ -71,7 +75,7 @@ def grant(town: Community, amount: int) -> dict:
 
 
 def test_a_statement_written_through_the_primary_is_read_from_the_replica(served, streaming):
-    town, http = served
+    town, http, _ = served
     eventually(lambda: entries_seen(http)[0] == town.log_size())
     answer = http.post("/statements", json=grant(town, 5_000))
     assert answer.status_code == 201, answer.text
@@ -82,7 +86,7 @@ def test_a_statement_written_through_the_primary_is_read_from_the_replica(served
 
 
 def test_the_replicas_figures_note_verifies(served, streaming):
-    town, http = served
+    town, http, _ = served
     primary, replica = streaming
     assert http.post("/statements", json=grant(town, 700)).status_code == 201
     CheckpointLog(town.app).issue(town.slug)  # figures at the new size, on the primary
@@ -97,7 +101,7 @@ def test_the_replicas_figures_note_verifies(served, streaming):
 
 def test_a_lagging_replica_is_read_only_within_the_bound_then_the_primary_answers(
         served, streaming):
-    town, http = served
+    town, http, _ = served
     primary, replica = streaming
     eventually(lambda: entries_seen(http)[0] == town.log_size())
     replica.sql("SELECT pg_wal_replay_pause()")
@@ -122,15 +126,19 @@ def test_a_lagging_replica_is_read_only_within_the_bound_then_the_primary_answer
 
 
 def test_a_stopped_replica_is_reported_and_the_primary_answers(served, streaming):
-    town, http = served
+    town, http, api = served
     primary, replica = streaming
+    eventually(lambda: entries_seen(http)[1].headers["Sunledger-Read-From"] == "replica")
+    api.state.replicas.lag.stop()  # no probe notices the stop: the first read meets it
     replica.stop()
     try:
-        eventually(lambda: http.get("/status").json()["read"]["replicas"][0]["up"] is False)
         seen, response = entries_seen(http)
         assert seen == town.log_size()
         assert response.headers["Sunledger-Read-From"] == "primary"
         assert response.headers["Sunledger-Replicas"] == "unavailable"
-        assert http.get("/status").json()["read"]["replicas"][0]["served"] is False
+        replicas = http.get("/status").json()["read"]["replicas"]
+        assert replicas[0]["up"] is False and replicas[0]["served"] is False
+        api.state.replicas.lag.probe()  # and the probe, too, finds it down
+        assert http.get("/status").json()["read"]["replicas"][0]["up"] is False
     finally:
         replica.start()

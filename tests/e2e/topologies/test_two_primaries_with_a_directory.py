@@ -26,7 +26,7 @@ from ledger.log.store import ledger_stream
 from ledger.settings import Settings
 from ledger.verify.http import verify_url
 from tests.builders.cli import Cli
-from tests.builders.clusters import Cluster, primary
+from tests.builders.clusters import Cluster, primary, require_server_binaries
 from tests.builders.server import running
 
 pytestmark = pytest.mark.postgres
@@ -85,6 +85,7 @@ class City:
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory, monkeypatch_module) -> Iterator[City]:
+    require_server_binaries()
     home = tmp_path_factory.mktemp("city")
     monkeypatch_module.setenv("SUNLEDGER_DIRECTORY", str(home / "directory.json"))
     with ExitStack() as stack:
