@@ -76,3 +76,17 @@ def test_an_edited_directory_is_read_again_and_a_broken_edit_is_ignored(tmp_path
     written(path, {**a_directory(xinzhu="east"), "version": 99})
     os.utime(path, (time.time() + 10, time.time() + 10))
     assert watched.current().database_of("xinzhu").name == "west"
+
+
+def test_read_replicas_and_the_directory_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUNLEDGER_READ_DATABASE_URLS", f" {EAST}_r1 , {EAST}_r2 ,")
+    monkeypatch.setenv("SUNLEDGER_REPLICA_LAG_MAX_SECONDS", "2.5")
+    monkeypatch.setenv("SUNLEDGER_DIRECTORY", str(tmp_path / "directory.json"))
+    monkeypatch.setenv("SUNLEDGER_DIRECTORY_DATABASE", "east")
+    settings = Settings.from_env(database=EAST)
+    assert settings.read_database_urls == (f"{EAST}_r1", f"{EAST}_r2")
+    assert settings.replica_lag_max_seconds == 2.5
+    assert settings.directory == tmp_path / "directory.json"
+    assert settings.directory_database == "east"
+    given = Settings.from_env(database=EAST, read_databases=(WEST,))
+    assert given.read_database_urls == (WEST,)  # serve --read-database-url wins

@@ -5,6 +5,8 @@ or stops is reported and the primary answers instead (never passed off as curren
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from typing import Callable, Iterator
 
@@ -20,8 +22,11 @@ from ledger.verify.http import verify_url
 from tests.builders.clusters import (Cluster, primary_with_replica, require_server_binaries,
                                      wait_caught_up)
 from ledger.client import posting
+from tests.builders.cli import Cli
 from tests.builders.community import STREET_OFFICE, Community
 from tests.builders.server import keep_log_key, running
+from tests.e2e.cli.test_console_script import sunledger
+from tests.e2e.cli.test_serve_behind_a_proxy import free_port
 
 pytestmark = pytest.mark.postgres
 LAG_MAX_SECONDS = 1.0
@@ -142,3 +147,44 @@ def test_a_stopped_replica_is_reported_and_the_primary_answers(served, streaming
         assert http.get("/status").json()["read"]["replicas"][0]["up"] is False
     finally:
         replica.start()
+
+
+def test_sunledger_serve_reads_from_the_replica_it_is_given(streaming, tmp_path):
+    primary, replica = streaming
+    app = LedgerApplication(Settings(database_url=primary.url, data_dir=tmp_path / "data"))
+    try:
+        town = Community.open(app)
+        size = town.log_size()
+    finally:
+        app.close()
+    wait_caught_up(primary, replica)
+    port = free_port()
+    environment = {**os.environ, "SUNLEDGER_DATA_DIR": str(tmp_path / "data")}
+    environment.pop("SUNLEDGER_READ_DATABASE_URLS", None)
+    server = subprocess.Popen([sunledger(), "--db", primary.url, "serve", "--port", str(port),
+                               "--read-database-url", replica.url], env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}/v1/ledgers/{town.slug}"
+        eventually(lambda: _answers(f"{base}/entries"), timeout=60)
+        response = httpx.get(f"{base}/entries", params={"limit": 1000})
+        assert response.headers["Sunledger-Read-From"] == "replica"
+        assert len(response.content.splitlines()) == size
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert "and 1 read replica(s)" in output
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_serve_refuses_read_replicas_without_a_postgresql_primary(tmp_path):
+    result = Cli(Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                          data_dir=tmp_path / "data"))(
+        "serve", "--read-database-url", "postgresql://postgres@127.0.0.1:1/none")
+    assert result.exit_code == 1 and "need a PostgreSQL primary" in result.stderr
