@@ -38,6 +38,8 @@ AUDIT_ROLES: dict[str, frozenset[str]] = {
     "pending-approvals": READERS,
     "reversals": READERS,
     "findings": READERS,
+    # Sealed confidential reports: only those they are sealed to read them.
+    "confidential": frozenset({"supervisor", "auditor"}),
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="ledger-key token",

@@ -97,6 +97,9 @@ DateText = Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={
                                        description="a date like 2026-03-31")]
 # Free-text filters: no control characters (PostgreSQL cannot even hold a NUL in text).
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+# A code (fund, account, asset ...) and a budget's FUND/YEAR, as ledger.domain.fields checks.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+BUDGET_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}/[0-9]{4}$"
 TEXT_CHARS_MAX = TEXT_FILTER_BYTES_MAX // 4
 Text = Annotated[str | None, Query(max_length=TEXT_CHARS_MAX, pattern=PRINTABLE_PATTERN)]
 TradeStatus = Literal[TRADE_STATUSES]  # type: ignore[valid-type]
@@ -177,11 +180,24 @@ def question_schema(text_bytes_max: int, contact_bytes_max: int) -> dict[str, An
 
     return {"type": "object", "additionalProperties": False, "required": ["about", "text"],
             "properties": {
-                "about": {"type": "object", "additionalProperties": False,
-                          "required": ["kind", "ref"],
-                          "properties": {"kind": {"enum": ["entry", "trade", "disclosure"]},
-                                         "ref": {"type": "integer", "minimum": 0,
-                                                 "maximum": INT_MAX}}},
+                "about": {"oneOf": [
+                    {"type": "object", "additionalProperties": False,
+                     "required": ["kind", "ref"],
+                     "properties": {"kind": {"enum": ["entry", "trade", "disclosure",
+                                                      "resolution"]},
+                                    "ref": {"type": "integer", "minimum": 0,
+                                            "maximum": INT_MAX}}},
+                    {"type": "object", "additionalProperties": False,
+                     "required": ["kind", "ref"],
+                     "properties": {"kind": {"enum": ["asset", "fund", "project"]},
+                                    "ref": {"type": "string", "pattern": CODE_PATTERN}}},
+                    {"type": "object", "additionalProperties": False,
+                     "required": ["kind", "ref"],
+                     "properties": {"kind": {"const": "budget"},
+                                    "ref": {"type": "string",
+                                            "pattern": BUDGET_REF_PATTERN}}},
+                    {"type": "object", "additionalProperties": False, "required": ["kind"],
+                     "properties": {"kind": {"const": "ledger"}}}]},
                 "text": text(text_bytes_max),
                 "contact": {"anyOf": [text(contact_bytes_max), {"type": "null"}],
                             "description": "never stored: only its keyed hash"}}}

@@ -64,7 +64,12 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "stage": {"notice": ("交易公告", "Notice"), "award": ("成交公示", "Award"),
               "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution")},
     "about": {"entry": ("收支条目", "Entry"), "trade": ("三资交易", "Asset trade"),
-              "disclosure": ("公开事项", "Disclosure")},
+              "disclosure": ("公开事项", "Disclosure"), "resolution": ("决议", "Resolution"),
+              "asset": ("资产", "Asset"), "fund": ("资金", "Fund"), "project": ("项目", "Project"),
+              "budget": ("预算", "Budget"), "ledger": ("本社区账本", "The ledger")},
+    "rating": {"satisfied": ("满意", "Satisfied"),
+               "basically_satisfied": ("基本满意", "Basically satisfied"),
+               "dissatisfied": ("不满意", "Dissatisfied")},
     "question_status": {"open": ("待答复", "Open"), "answered": ("已答复", "Answered"),
                         "closed": ("已办结", "Closed")},
 }

@@ -248,10 +248,19 @@ class Signer:
         return self._signed("disclosure.published", body, kw, period=period, fund=fund,
                             project=project, totals=totals, subject=subject, where=where)
 
-    def ask(self, about_kind: str, ref: int, text: str, contact_hash: str | None = None,
+    def ask(self, about_kind: str, ref: int | str | None, text: str,
+            contact_hash: str | None = None, receipt_sha256: str | None = None,
             **kw: Any) -> SignedStatement:
-        body = {"about": {"kind": about_kind, "ref": ref}, "text": text}
-        return self._signed("question.asked", body, kw, contact_hash=contact_hash)
+        about: dict[str, Any] = {"kind": about_kind}
+        if ref is not None:  # a question about the ledger itself names nothing
+            about["ref"] = ref
+        return self._signed("question.asked", {"about": about, "text": text}, kw,
+                            contact_hash=contact_hash, receipt_sha256=receipt_sha256)
+
+    def rate(self, question: int, rating: str, receipt_code: str,
+             **kw: Any) -> SignedStatement:
+        return self.sign("question.rated", {"question": question, "rating": rating,
+                                            "receipt_code": receipt_code}, **kw)
 
     def answer(self, question: int, text: str, **kw: Any) -> SignedStatement:
         return self.sign("question.answered", {"question": question, "text": text}, **kw)
@@ -259,6 +268,10 @@ class Signer:
     def close_question(self, question: int, note: str | None = None,
                        **kw: Any) -> SignedStatement:
         return self._signed("question.closed", {"question": question}, kw, note=note)
+
+    def handle_report(self, report: int, handled_on: str, **kw: Any) -> SignedStatement:
+        return self.sign("confidential.handled", {"report": report, "handled_on": handled_on},
+                         **kw)
 
     def declare_interest(self, member_name: str, party: dict[str, str], relation: str,
                          member_key_id: str | None = None, note: str | None = None,

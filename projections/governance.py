@@ -22,6 +22,8 @@ from projections.rows import natural
 from projections.view import FinanceView, Tx
 
 QUESTION_STATUSES = frozenset({"open", "answered", "closed"})
+# The order ratings are shown in; which ratings exist is the domain's (question.rated).
+SATISFACTION_RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 TRADE_QUESTIONS_SHOWN = 20  # on a trade; the rest are on the (paged) questions list
 ASSET_COLUMNS = ("code, kind, name_zh, name_en, location, book_value, account, fund, status, "
                  "holder_kind, holder_public, appraisal, appraised_on, open_trade, "
@@ -215,10 +217,15 @@ def _answer_steps(tx: Tx, ledger: str, seqs: list[int]) -> dict[str, list[dict[s
     return steps
 
 
+def _about(row: dict[str, Any]) -> dict[str, Any]:
+    ref = row["about_ref"] if row["about_ref"] is not None else row["about_code"]
+    return {"kind": row["about_kind"]} if ref is None else {"kind": row["about_kind"], "ref": ref}
+
+
 def _questions(tx: Tx, ledger: str, where: str, params: list[Any],
                limit: int | None = None) -> list[dict[str, Any]]:
-    rows = tx.all("SELECT seq, about_kind, about_ref, text, status, asked_at, answered_at, "
-                  f"closed_at, answers FROM view_questions WHERE ledger = ?{where} ORDER BY seq"
+    rows = tx.all("SELECT seq, about_kind, about_ref, about_code, text, status, asked_at, "
+                  f"answered_at, closed_at, answers, rating FROM view_questions WHERE ledger = ?{where} ORDER BY seq"
                   + (" LIMIT ?" if limit is not None else ""),
                   [ledger, *params, *([limit] if limit is not None else [])])
     now = utc_now()
@@ -229,7 +236,7 @@ def _questions(tx: Tx, ledger: str, where: str, params: list[Any],
         waiting = (round((now - parse_time(row["asked_at"])).total_seconds() / 3600, 2)
                    if row["status"] == "open" else None)
         items.append({
-            "seq": row["seq"], "about": {"kind": row["about_kind"], "ref": row["about_ref"]},
+            "seq": row["seq"], "about": _about(row), "rating": row["rating"],
             "text": row["text"], "status": row["status"], "asked_at": row["asked_at"],
             "answered_at": row["answered_at"], "closed_at": row["closed_at"],
             "hours_to_answer": _hours(row["asked_at"], row["answered_at"]),
@@ -259,9 +266,13 @@ def questions(view: FinanceView, ledger: str, status: str | None = None,
     with view.reading() as tx:
         info = require_ledger(tx, ledger)
         rows = _questions(tx, ledger, where + window, [*params, *window_params], limit + 1)
-        counts = {row["status"]: row["n"] for row in tx.all(
-            "SELECT status, COUNT(*) AS n FROM view_questions WHERE ledger = ? GROUP BY status",
-            (ledger,))}
+        counts: dict[str, int] = defaultdict(int)
+        ratings: dict[str, int] = defaultdict(int)
+        for row in tx.all("SELECT status, rating, COUNT(*) AS n FROM view_questions WHERE "
+                          "ledger = ? GROUP BY status, rating", (ledger,)):
+            counts[row["status"]] += row["n"]
+            if row["rating"] is not None:
+                ratings[row["rating"]] += row["n"]
         # Answering takes a committee key: these rows grow with its work, not with askers.
         answered = [_hours(row["asked_at"], row["answered_at"]) for row in tx.all(
             "SELECT asked_at, answered_at FROM view_questions WHERE ledger = ? AND "
@@ -271,7 +282,17 @@ def questions(view: FinanceView, ledger: str, status: str | None = None,
             "next_cursor": next_cursor,
             "counts": {s: counts.get(s, 0) for s in ("open", "answered", "closed")},
             "mean_hours_to_answer": round(sum(answered) / len(answered), 2) if answered
-            else None}
+            else None, "satisfaction": satisfaction(ratings)}
+
+
+def satisfaction(ratings: dict[str, int]) -> dict[str, Any]:
+    """How askers rated closed questions (满意 / 基本满意 / 不满意), and the share of
+    those rated who were satisfied or basically satisfied (满意率), None before any."""
+    counts = {rating: ratings.get(rating, 0) for rating in SATISFACTION_RATINGS}
+    rated = sum(counts.values())
+    content = counts["satisfied"] + counts["basically_satisfied"]
+    return {"counts": counts, "rated": rated,
+            "rate": round(content / rated, 4) if rated else None}
 
 
 def question(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:

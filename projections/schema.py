@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -180,9 +180,13 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS view_catalogues (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "items TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
     "CREATE TABLE IF NOT EXISTS view_questions (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
-    "about_kind TEXT NOT NULL, about_ref BIGINT NOT NULL, text TEXT NOT NULL, "
+    "about_kind TEXT NOT NULL, about_ref BIGINT, about_code TEXT, text TEXT NOT NULL, "
     "status TEXT NOT NULL, asked_at TEXT NOT NULL, answered_at TEXT, closed_at TEXT, "
-    "answers BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "answers BIGINT NOT NULL, rating TEXT, PRIMARY KEY (ledger, seq))",
+    # Confidential reports: when filed and handled, never a word of the text.
+    "CREATE TABLE IF NOT EXISTS view_confidential (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "filed_at TEXT NOT NULL, readers BIGINT NOT NULL, handled_on TEXT, "
+    "PRIMARY KEY (ledger, seq))",
     "CREATE TABLE IF NOT EXISTS view_gov_steps (ledger TEXT NOT NULL, subject TEXT NOT NULL, "
     "ref TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, signer_role TEXT NOT NULL, "
     "recorded_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, subject, ref, seq))",
@@ -202,6 +206,7 @@ ORDER = {
     "view_assets": "ledger, code", "view_trades": "ledger, seq", "view_bids": "ledger, seq",
     "view_resolutions": "ledger, seq", "view_disclosures": "ledger, seq",
     "view_catalogues": "ledger, seq", "view_questions": "ledger, seq",
+    "view_confidential": "ledger, seq",
     "view_gov_steps": "ledger, subject, ref, seq",
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",

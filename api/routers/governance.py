@@ -41,7 +41,7 @@ from api.limits import RateLimited, TokenBuckets, client_address, public_rate
 from api.web_lang import LEDGER_TIME_ZONE, server_today
 from ledger.domain import fields, policy
 from ledger.errors import FormatError
-from ledger.log.intake import QuestionIntake, contact_bytes_max
+from ledger.log.intake import QuestionIntake, contact_bytes_max, new_receipt_code
 from projections import disclosure_schedule as schedule
 from projections import governance
 from projections.governance_flags import FLAGS_PAGE_DEFAULT
@@ -178,8 +178,11 @@ def question_parts(value: Any) -> tuple[Any, Any, Any]:
 async def ask_question(intake: Intake, ledger: Annotated[str, Depends(existing_ledger)],
                        body: Annotated[Any, Depends(json_body(question_body_bytes_max))],
                        ) -> JSONResponse:
-    """Ask about an entry, an asset trade or a disclosure, without signing in:
+    """Ask about anything of the ledger without signing in: an entry, trade, disclosure
+    or resolution (``ref`` its seq), an asset, fund or project (``ref`` its code), a
+    budget (``ref`` "FUND/YEAR") or the ledger itself (``{"kind": "ledger"}``), e.g.
     ``{"about": {"kind": "trade", "ref": 1500}, "text": "...", "contact": "optional"}``.
+    The answer holds a ``receipt_code``: keep it to rate the answer once it is closed.
     The server signs the question with the ledger's intake key and puts it on the log;
     the contact is never stored or shown (only its keyed hash goes on the log)."""
     shown, created = await submit_question(intake, ledger, body)
@@ -192,12 +195,15 @@ async def submit_question(intake: QuestionIntake, ledger: str,
     """Ask through the intake: (what to show the asker, whether it is new). The API and
     the residents' web form both come here, so both refuse and record the same; the
     caller has taken the asking rate's token."""
-    receipt = await intake.ask_async(ledger, *question_parts(body))
+    code = new_receipt_code()
+    receipt = await intake.ask_async(ledger, *question_parts(body), receipt_code=code)
     entry = receipt.entry
     asked = entry.statement.body
     shown = {"seq": entry.seq, "hash": entry.hash, "signer": entry.signed.signer,
              "about": asked["about"], "text": asked["text"], "status": "open",
-             "asked_at": entry.recorded_at, "with_contact": "contact_hash" in asked}
+             "asked_at": entry.recorded_at, "with_contact": "contact_hash" in asked,
+             # Shown once, to the asker only: with it they rate the answer later.
+             "receipt_code": code}
     return shown, receipt.created
 
 

@@ -14,6 +14,7 @@ kept (nothing is appended); an accepted one redirects (303) back to the list.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -27,7 +28,7 @@ from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
 from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
 from ledger.domain import policy
-from ledger.domain.questions import ABOUT_KINDS
+from ledger.domain.questions import ABOUT_KINDS, SEQ_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
 from projections import governance, queries
 from projections.view import FinanceView
@@ -39,6 +40,8 @@ form_fields_max = 8
 view_wait_seconds = 2.0  # how long an accepted question waits to show on the list
 view_wait_step_seconds = 0.05
 question_page_items = 50  # questions per page of the residents' list
+# What a "ask about this" link may prefill as the subject: a seq, a code or FUND/YEAR.
+CODE_OR_SEQ_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}(/[0-9]{4})?")
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -110,11 +113,9 @@ def prefilled(request: Request) -> dict[str, str]:
     query, form = request.query_params, {}
     if query.get("kind") in ABOUT_KINDS:
         form["kind"] = query["kind"]
-    try:
-        if _number(query.get("ref"), "ref", 0, SEQ_MAX) is not None:
-            form["ref"] = query["ref"]
-    except FormatError:
-        pass
+    ref = query.get("ref", "")
+    if CODE_OR_SEQ_RE.fullmatch(ref):
+        form["ref"] = ref
     return form
 
 
@@ -165,12 +166,16 @@ async def read_form(request: Request) -> dict[str, str]:
 
 def question_from(form: dict[str, str]) -> dict[str, Any]:
     """The form as the API's JSON body, for the shared check (which says what is wrong)."""
-    ref = _number(form.get("ref", "").strip(), "about.ref", 0, SEQ_MAX)
-    if ref is None:
-        raise FormatError("say which entry, trade or disclosure the question is about "
-                          "(its number)", field="about.ref")
-    body: dict[str, Any] = {"about": {"kind": form.get("kind", ""), "ref": ref},
-                            "text": form.get("text", "")}
+    kind, written = form.get("kind", ""), form.get("ref", "").strip()
+    about: dict[str, Any] = {"kind": kind}
+    if kind in SEQ_KINDS:
+        about["ref"] = _number(written, "about.ref", 0, SEQ_MAX)
+        if about["ref"] is None:
+            raise FormatError(f"say which {kind} the question is about (its number)",
+                              field="about.ref")
+    elif kind != "ledger":  # a code, or FUND/YEAR for a budget: the ledger checks it
+        about["ref"] = written
+    body: dict[str, Any] = {"about": about, "text": form.get("text", "")}
     if form.get("contact", "").strip():
         body["contact"] = form["contact"]
     return body

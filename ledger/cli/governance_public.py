@@ -159,15 +159,16 @@ def list_questions(
     rows = question_board.board(cli.app.state(ledger))
     table = Table(title=f"questions of {ledger}")
     for column in ("seq", "about", "status", "asked at", "hours to answer", "hours to close",
-                   "question"):
+                   "rating", "question"):
         table.add_column(column)
     for row in rows:
         if status and row["status"] != status:
             continue
         text = cli.app.entries(ledger, row["seq"], 1)[0].statement.body["text"]
-        table.add_row(str(row["seq"]), f"{row['about']['kind']} {row['about']['ref']}",
+        about = f"{row['about']['kind']} {row['about']['ref'] or ''}".strip()
+        table.add_row(str(row["seq"]), about,
                       row["status"], row["asked_at"], _hours(row["hours_to_answer"]),
-                      _hours(row["hours_to_close"]), Text(text))
+                      _hours(row["hours_to_close"]), row["rating"] or "", Text(text))
     out().print(table)
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Interest, Policy,
+    from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
+                                       Interest, Policy,
                                        Project, Question, Resolution, Trade)
     from ledger.domain.state import Account, Fund
 
@@ -231,6 +232,16 @@ class QuestionStepped(Effect):
     """A question was answered or closed; ``question`` is its new state."""
 
     question: Question
+
+
+@dataclass(frozen=True)
+class ConfidentialFiled(Effect):
+    report: ConfidentialReport
+
+
+@dataclass(frozen=True)
+class ConfidentialHandled(Effect):
+    report: ConfidentialReport
 
 
 @dataclass(frozen=True)

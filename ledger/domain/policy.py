@@ -51,6 +51,9 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "question.asked": frozenset({"intake"}),
     "question.answered": frozenset({"committee", "supervisor"}),
     "question.closed": frozenset({"committee", "supervisor"}),
+    "question.rated": frozenset({"intake"}),
+    "confidential.filed": frozenset({"intake"}),
+    "confidential.handled": frozenset({"supervisor"}),
     "interest.declared": frozenset({"committee", "supervisor"}),
     "interest.ended": frozenset({"committee", "supervisor"}),
 }

@@ -183,12 +183,14 @@ class Disclosure:
 class Question:
     seq: int
     about_kind: str
-    about_ref: int
+    about_ref: int | str | None   # a seq, a code ("fund", "asset" ...) or None (the ledger)
     asked_at: str
     status: str = "open"          # "open" | "answered" | "closed"
     answers: tuple[int, ...] = ()
     answered_at: str = ""
     closed_at: str = ""
+    receipt_sha256: str = ""      # SHA-256 of the asker's receipt code, if one was given
+    rating: str = ""              # the asker's satisfaction once closed (SATISFACTION)
 
 
 @dataclass(frozen=True)
@@ -210,3 +212,15 @@ def same_party(name_a: str, id_a: str, name_b: str, id_b: str) -> bool:
     if id_a.strip() and id_b.strip():
         return id_a.strip().lower() == id_b.strip().lower()
     return " ".join(name_a.split()).lower() == " ".join(name_b.split()).lower()
+
+
+@dataclass(frozen=True)
+class ConfidentialReport:
+    """A report (举报) whose text only the supervisors and auditors can read: the log
+    holds the hash of the sealed text and whom it was sealed to, never the text."""
+
+    seq: int
+    filed_at: str
+    sealed_sha256: str
+    recipients: tuple[str, ...]   # key ids of the supervisor and auditor keys it was sealed to
+    handled_on: str = ""

@@ -19,7 +19,8 @@ from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
 
 if TYPE_CHECKING:
-    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
+    from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
+                                       Flow, Interest,
                                        PendingEntry, Policy, Project, Question, Resolution,
                                        Trade)
 
@@ -110,6 +111,8 @@ class LedgerState:
     disclosures: MutableMapping[int, Disclosure] = field(default_factory=dict)
     # by seq of question.asked
     questions: MutableMapping[int, Question] = field(default_factory=dict)
+    # by seq of confidential.filed
+    confidential: MutableMapping[int, ConfidentialReport] = field(default_factory=dict)
     # by seq of interest.declared
     interests: MutableMapping[int, Interest] = field(default_factory=dict)
 

@@ -8,7 +8,8 @@ question's contact hash is never copied anywhere.
 
 from __future__ import annotations
 
-from ledger.domain.effects import (CatalogueSet, Disclosed, QuestionAsked, QuestionStepped,
+from ledger.domain.effects import (CatalogueSet, ConfidentialFiled, ConfidentialHandled,
+                                   Disclosed, QuestionAsked, QuestionStepped,
                                    ResolutionRecorded, ResolutionStepped)
 from projections.handlers import At, writes
 from projections.handlers.common import detail_json
@@ -80,10 +81,15 @@ def disclosed(at: At, effect: Disclosed) -> None:
 @writes(QuestionAsked)
 def question_asked(at: At, asked: QuestionAsked) -> None:
     question = asked.question
-    at.tx.run("INSERT INTO view_questions (ledger, seq, about_kind, about_ref, text, status, "
-              "asked_at, answered_at, closed_at, answers) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, "
-              "NULL, 0)", (at.ledger, question.seq, question.about_kind, question.about_ref,
-                           str(at.body["text"]), question.status, question.asked_at))
+    # A seq goes in about_ref (what the entry, trade and disclosure pages join on),
+    # a code or FUND/YEAR in about_code; a question about the ledger has neither.
+    ref, code = ((question.about_ref, None) if isinstance(question.about_ref, int)
+                 else (None, question.about_ref))
+    at.tx.run("INSERT INTO view_questions (ledger, seq, about_kind, about_ref, about_code, "
+              "text, status, asked_at, answered_at, closed_at, answers, rating) VALUES "
+              "(?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0, NULL)",
+              (at.ledger, question.seq, question.about_kind, ref, code,
+               str(at.body["text"]), question.status, question.asked_at))
     add_step(at, "question", question.seq)
 
 
@@ -91,7 +97,24 @@ def question_asked(at: At, asked: QuestionAsked) -> None:
 def question_stepped(at: At, stepped: QuestionStepped) -> None:
     question = stepped.question
     at.tx.run("UPDATE view_questions SET status = ?, answers = ?, answered_at = ?, "
-              "closed_at = ? WHERE ledger = ? AND seq = ?",
+              "closed_at = ?, rating = ? WHERE ledger = ? AND seq = ?",
               (question.status, len(question.answers), question.answered_at or None,
-               question.closed_at or None, at.ledger, question.seq))
+               question.closed_at or None, question.rating or None, at.ledger, question.seq))
     add_step(at, "question", question.seq)
+
+
+# --- confidential reports ---------------------------------------------------------------
+
+
+@writes(ConfidentialFiled)
+def confidential_filed(at: At, filed: ConfidentialFiled) -> None:
+    report = filed.report
+    at.tx.run("INSERT INTO view_confidential (ledger, seq, filed_at, readers, handled_on) "
+              "VALUES (?, ?, ?, ?, NULL)",
+              (at.ledger, report.seq, report.filed_at, len(report.recipients)))
+
+
+@writes(ConfidentialHandled)
+def confidential_handled(at: At, handled: ConfidentialHandled) -> None:
+    at.tx.run("UPDATE view_confidential SET handled_on = ? WHERE ledger = ? AND seq = ?",
+              (handled.report.handled_on, at.ledger, handled.report.seq))
