@@ -75,6 +75,8 @@ keys_in_genesis_max = 16
 amount_max_fen = 10**13  # 100 billion yuan: far above any community, far below 2^53
 clock_skew_max_seconds = 300
 statement_bytes_max = 64 * 1024
+# A document the store keeps (ledger/domain/documents.py): a scanned sheet or contract.
+document_bytes_max = 8 * 1024 * 1024
 batch_statements_max = 1000
 
 # Dates (ledger/domain/dates.py): business days are counted in the ledger's time zone.
