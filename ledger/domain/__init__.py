@@ -1,8 +1,8 @@
 """What each statement type means. Importing this package registers them all."""
 
 from ledger.domain import accounts, journal, registry  # noqa: F401
-from ledger.domain import (approvals, assets, disclosures, interests, projects,  # noqa: F401
-                           questions, resolutions, trades)
+from ledger.domain import (approvals, assets, disclosures, inspection,  # noqa: F401
+                           interests, projects, questions, resolutions, trades)
 from ledger.domain.documents import note_named
 from ledger.domain.effects import Effects, Signed
 from ledger.domain.policy import signing_role

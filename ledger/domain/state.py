@@ -20,9 +20,9 @@ from ledger.format.statements import ZERO_HASH, Entry
 
 if TYPE_CHECKING:
     from ledger.domain.documents import NamedDocument
-    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
-                                       PendingEntry, Policy, Project, Question, Resolution,
-                                       Trade)
+    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Finding, Flow,
+                                       Interest, PendingEntry, Policy, Project, Question,
+                                       Resolution, Trade)
 
 Balance = tuple[str, str, str]  # (account, fund, currency)
 FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
@@ -113,6 +113,8 @@ class LedgerState:
     questions: MutableMapping[int, Question] = field(default_factory=dict)
     # by seq of interest.declared
     interests: MutableMapping[int, Interest] = field(default_factory=dict)
+    # by seq of inspection.finding_raised
+    inspection_findings: MutableMapping[int, Finding] = field(default_factory=dict)
     # sha256 -> the entries naming it as a document the store keeps (domain/documents.py)
     named_documents: MutableMapping[str, NamedDocument] = field(default_factory=dict)
 

@@ -33,7 +33,7 @@ RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
     records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
     records.Catalogue, records.Disclosure, records.Question, records.Interest,
-    NamedDocument)}
+    records.Finding, NamedDocument)}
 SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
 KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
 KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")
