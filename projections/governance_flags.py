@@ -98,3 +98,16 @@ def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: st
             "counts": {row["code"]: row["n"] for row in sorted(counts, key=lambda r: r["code"])},
             "items": items,
             "next_cursor": None if following is None else f"{following[0]}:{following[1]}"}
+
+
+def red_flag(view: FinanceView, ledger: str, flag_id: str) -> dict[str, Any] | None:
+    """One red flag by its ``id`` ("<code>:<subject>", as ``red_flags`` gives it), as far
+    as the view has come; None if the view holds no such flag."""
+    code, _, subject = flag_id.partition(":")
+    with view.reading() as tx:
+        row = tx.one("SELECT code, subject, message, seqs FROM view_red_flags WHERE ledger = ? "
+                     "AND code = ? AND subject = ?", (ledger, code, subject))
+    if row is None:
+        return None
+    return {"id": flag_id, "code": row["code"], "message": row["message"],
+            "seqs": json.loads(row["seqs"])}
