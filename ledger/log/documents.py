@@ -22,6 +22,8 @@ from ledger.log.application import LedgerApplication
 from ledger.log.sql_adapters import documents_sql_for
 from ledger.log.write_locks import schema_setup
 
+KEPT_QUERY_HASHES_MAX = 500  # parameters per IN (...) query
+
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -63,4 +65,8 @@ class DocumentStore:
         return StoredDocument(sha256, *found)
 
     def kept_among(self, slug: str, hashes: list[str]) -> set[str]:
-        return self.sql.kept_among(slug, sorted(set(hashes)))
+        """Which of ``hashes`` the store keeps for ``slug`` (a query per 500)."""
+        wanted, kept = sorted(set(hashes)), set()
+        for start in range(0, len(wanted), KEPT_QUERY_HASHES_MAX):
+            kept |= self.sql.kept_among(slug, wanted[start:start + KEPT_QUERY_HASHES_MAX])
+        return kept

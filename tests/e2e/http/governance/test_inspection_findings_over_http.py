@@ -54,6 +54,20 @@ def test_the_public_summary_flags_a_finding_overdue_once_its_deadline_passes(
     assert rectified["items"][0]["evidence_sha256"] == sha("验收单")
 
 
+def test_the_community_page_shows_overdue_rectifications_without_names(http, town, app, clock):
+    finding = a_finding_due_in_ten_days(town, clock)
+    catch_up(app)
+    page = http.get(f"/ledgers/{town.slug}").text
+    assert 'id="findings-summary"' in page and 'id="overdue-findings"' not in page
+    clock.advance(days=11)
+    page = http.get(f"/ledgers/{town.slug}").text
+    overdue = page[page.index('id="overdue-findings"'):]
+    overdue = overdue[:overdue.index("</div>")]
+    assert f"发现 #{finding}" in overdue and "应于" in overdue
+    for private in (TITLE, DETAIL, OWNER):
+        assert private not in page
+
+
 def test_the_audit_view_shows_title_detail_owner_and_steps_to_a_signed_in_reader(
         http, town, app, clock):
     finding = a_finding_due_in_ten_days(town, clock)
