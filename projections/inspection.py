@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from ledger.domain.inspection_deadlines import STATUSES, is_overdue
+from ledger.domain.inspection_deadlines import AWAITING_RECTIFICATION, STATUSES, is_overdue
 from projections.paging import check_limit, require_ledger
 from projections.view import FinanceView, Tx
 
@@ -39,6 +39,22 @@ def findings(view: FinanceView, ledger: str, today: date, *, full: bool = False,
     items = [_item(row, today, steps.get(row["seq"]) if full else None) for row in rows]
     return {"ledger": ledger, "today": today.isoformat(), "counts": counts, "items": items,
             "next_cursor": rows[-1]["seq"] if more else None}
+
+
+def summary(view: FinanceView, ledger: str, today: date) -> dict[str, Any]:
+    """What the community page shows: the counts, and every overdue finding (public
+    columns only), however many findings there are."""
+    with view.reading() as tx:
+        require_ledger(tx, ledger)
+        counts = _counts(tx, ledger, today)
+        marks = ", ".join("?" for _ in AWAITING_RECTIFICATION)
+        waiting = tx.all(f"SELECT {PUBLIC_COLUMNS} FROM view_inspection_findings WHERE "
+                         f"ledger = ? AND status IN ({marks}) ORDER BY seq",
+                         (ledger, *sorted(AWAITING_RECTIFICATION)))
+    overdue = [_item(row, today, None) for row in waiting
+               if is_overdue(row["status"], row["deadline"], today)]
+    return {"ledger": ledger, "today": today.isoformat(), "counts": counts,
+            "total": sum(counts[status] for status in STATUSES), "overdue": overdue}
 
 
 def _counts(tx: Tx, ledger: str, today: date) -> dict[str, int]:

@@ -224,8 +224,8 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
         today_there = server_today(request.app.state.ledger)
         disclosures_due = disclosure_schedule.schedule(view, ledger, today_there,
                                                        LEDGER_TIME_ZONE)
-        sheets = governance.disclosures(view, ledger)["items"][-latest_sheets_max:][::-1]
-        findings = inspection.findings(view, ledger, today_there)
+        sheets = governance.latest_disclosures(view, ledger, latest_sheets_max)
+        findings = inspection.summary(view, ledger, today_there)
     except LedgerError as error:
         return error_page(request, error)
     fund_names = {f["fund"]: f for f in balances["funds"]}

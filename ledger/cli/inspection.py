@@ -160,14 +160,11 @@ def close(ctx: typer.Context, ledger: LedgerArg, finding: FindingArg,
 @finding_app.command("list")
 def list_findings(ctx: typer.Context, ledger: LedgerArg) -> None:
     """Every finding with its status, deadline and whether it is overdue (today)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
+    from api.web_lang import server_today
     from ledger.domain.inspection_deadlines import is_overdue
-    from ledger.domain.policy import ledger_time_zone
 
-    state = cli_of(ctx).app.state(ledger)
-    today = datetime.now(ZoneInfo(ledger_time_zone)).date()
+    app = cli_of(ctx).app
+    state, today = app.state(ledger), server_today(app)
     table = Table("seq", "about", "raised by", "status", "deadline", "overdue")
     for finding in sorted(state.inspection_findings.values(), key=lambda f: f.seq):
         overdue = is_overdue(finding.status, finding.deadline, today)

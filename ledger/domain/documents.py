@@ -91,8 +91,10 @@ def accept(state: LedgerState, key_id: str, sha256: str, data: bytes, declared: 
                                f"this one has {len(data)}", limit_bytes=policy.document_bytes_max)
     named = state.named_documents.get(sha256)
     if named is None:
-        raise DocumentNotNamed(f"no entry of this ledger names the document {sha256}; put "
-                               "the statement naming it on the log first", sha256=sha256)
+        raise DocumentNotNamed(f"no entry of this ledger names {sha256} as a document the "
+                               "store keeps (a sheet, minutes, a notice, a contract, an "
+                               "appraisal, a finding's evidence); put the statement naming it "
+                               "on the log first", sha256=sha256)
     _require_uploader(state, key_id, named)
     actual = sha256_of(data)
     if actual != sha256:
