@@ -118,9 +118,9 @@ def finding_of(ctx: Context, *, raisers_only: bool = False) -> Finding:
     if finding.status == "closed":
         raise OutOfOrder(f"finding {seq} is already closed", finding=seq)
     if raisers_only and not ctx.signer_key.roles & finding.raised_roles:
-        raise PolicyError(f"finding {seq} was raised by the {', '.join(sorted(finding.raised_roles))}"
-                          f"; only they take it on from here", finding=seq,
-                          signer=ctx.signed.signer)
+        raisers = ", ".join(sorted(finding.raised_roles))
+        raise PolicyError(f"finding {seq} was raised by the {raisers}; only they take it on "
+                          "from here", finding=seq, signer=ctx.signed.signer)
     return finding
 
 

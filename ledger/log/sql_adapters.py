@@ -152,7 +152,8 @@ class PostgresDocuments:
         self._create = SQL(_documents_ddl("BYTEA", "{}")).format(table)
         self._insert = SQL("INSERT INTO {} (ledger, sha256, media_type, size, content, "
                            "stored_at) VALUES (%s, %s, %s, %s, %s, %s) "
-                           "ON CONFLICT (ledger, sha256) DO NOTHING RETURNING sha256").format(table)
+                           "ON CONFLICT (ledger, sha256) DO NOTHING RETURNING sha256"
+                           ).format(table)
         self._select = SQL("SELECT media_type, content FROM {} WHERE ledger = %s "
                            "AND sha256 = %s").format(table)
         self._kept = SQL("SELECT sha256 FROM {} WHERE ledger = %s "
