@@ -36,14 +36,15 @@ from api.read_routing import ReadRouting, Replicas
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
-from api.routers import (audit, confidential, funds, governance, public, transactions, usage,
-                         web_governance)
+from api.routers import (audit, confidential, documents, funds, governance, inspection, public,
+                         transactions, usage, web_governance)
 from api.routers.web import router as web_router
 from ledger.directory import DirectoryFile
 from ledger.domain import policy
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
+from ledger.log.documents import DocumentStore
 from ledger.log.intake import QuestionIntake
 from ledger.settings import Settings
 from ledger.log.tokens import TokenChecker, TokenError
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
-           confidential.router, web_governance.router]
+           confidential.router, web_governance.router, documents.router, inspection.router]
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api.state.view = view
     api.state.appender = appender
     api.state.intake = QuestionIntake(appender)
+    api.state.documents = DocumentStore(ledger_app)
     api.state.tokens = TokenChecker()
     api.state.limiter = TokenBuckets(options.public_rate_per_minute)
     api.state.metrics = metrics

@@ -21,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.contract import LedgerSlug
 from api.limits import charge
+from ledger.domain.policy import ROLES
 from ledger.errors import LedgerNotFound, PolicyError
 from ledger.format.statements import SLUG_RE
 from ledger.log.tokens import Caller, TokenChecker, TokenError, audience, unverified_audience
@@ -40,6 +41,10 @@ AUDIT_ROLES: dict[str, frozenset[str]] = {
     "findings": READERS,
     # Sealed confidential reports: only those they are sealed to read them.
     "confidential": frozenset({"supervisor", "auditor"}),
+    "inspection-findings": READERS,
+    # Uploading a document: any key may sign in; whether it may upload THIS document
+    # (its role may sign a statement naming the hash) is ledger.domain.documents' rule.
+    "documents": frozenset(ROLES),
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="ledger-key token",

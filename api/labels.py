@@ -72,6 +72,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                "dissatisfied": ("不满意", "Dissatisfied")},
     "question_status": {"open": ("待答复", "Open"), "answered": ("已答复", "Answered"),
                         "closed": ("已办结", "Closed")},
+    "disclosure_item": {"fund_flows": ("资金收支", "Fund income and spending"),
+                        "livelihood_funds": ("惠民资金使用", "Livelihood-fund use"),
+                        "asset_trades": ("三资交易", "Asset trades"),
+                        "resolutions": ("决议", "Resolutions")},
+    "finding_about": {"entry": ("收支条目", "entry"), "trade": ("三资交易", "asset trade"),
+                      "contract": ("合同", "contract"), "fund": ("资金", "fund"),
+                      "red_flag": ("风险提示", "red flag")},
 }
 
 

@@ -284,3 +284,29 @@ class Signer:
 
     def end_interest(self, interest: int, reason: str, **kw: Any) -> SignedStatement:
         return self.sign("interest.ended", {"interest": interest, "reason": reason}, **kw)
+
+    # --- inspection findings (ledger/domain/inspection.py) ------------------------------
+
+    def raise_finding(self, about_kind: str, about_ref: int | str, title: str,
+                      detail: str | None = None, entries: list[int] | None = None,
+                      **kw: Any) -> SignedStatement:
+        body = {"about": {"kind": about_kind, "ref": about_ref}, "title": title}
+        return self._signed("inspection.finding_raised", body, kw, detail=detail,
+                            entries=entries)
+
+    def assign_finding(self, finding: int, owner: str, deadline: str,
+                       note: str | None = None, **kw: Any) -> SignedStatement:
+        body = {"finding": finding, "owner": owner, "deadline": deadline}
+        return self._signed("inspection.finding_assigned", body, kw, note=note)
+
+    def rectify_finding(self, finding: int, evidence_sha256: str, note: str | None = None,
+                        **kw: Any) -> SignedStatement:
+        body = {"finding": finding, "evidence_sha256": evidence_sha256}
+        return self._signed("inspection.finding_rectified", body, kw, note=note)
+
+    def reopen_finding(self, finding: int, reason: str, **kw: Any) -> SignedStatement:
+        return self.sign("inspection.finding_reopened", {"finding": finding, "reason": reason},
+                         **kw)
+
+    def close_finding(self, finding: int, note: str | None = None, **kw: Any) -> SignedStatement:
+        return self._signed("inspection.finding_closed", {"finding": finding}, kw, note=note)

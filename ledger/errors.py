@@ -227,3 +227,36 @@ class DirectoryError(LedgerError):
 
     code = "bad-directory"
     status = 500
+
+
+# --- documents (ledger/domain/documents.py) ------------------------------------
+
+
+class DocumentMismatch(LedgerError):
+    """The uploaded bytes do not hash to the SHA-256 the upload names."""
+
+    code = "document-hash-mismatch"
+    status = 422
+
+
+class DocumentNotNamed(LedgerError):
+    """No entry of the ledger names this SHA-256 as a document the store keeps."""
+
+    code = "document-not-named"
+    status = 422
+
+
+class DocumentTooLarge(LedgerError):
+    code = "document-too-large"
+    status = 413
+
+
+class DocumentType(LedgerError):
+    """The bytes are none of the kinds the store keeps, or not the kind declared."""
+
+    code = "document-type"
+    status = 415
+
+
+class DocumentNotFound(NotFound):
+    code = "document-not-found"

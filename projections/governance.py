@@ -179,6 +179,14 @@ DISCLOSURE_COLUMNS = ("seq, type, item, published_on, sheet_sha256, place, subje
                       "subject_ref, stage, period, fund, project, income, spending, recorded_at")
 
 
+def latest_disclosures(view: FinanceView, ledger: str, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` newest disclosures (newest first): seq, item, date, period, sheet."""
+    with view.reading() as tx:
+        return tx.all("SELECT seq, item, published_on, period, sheet_sha256 FROM "
+                      "view_disclosures WHERE ledger = ? ORDER BY seq DESC LIMIT ?",
+                      (ledger, limit))
+
+
 def disclosures(view: FinanceView, ledger: str) -> dict[str, Any]:
     """Every disclosure statement (公开): trade notices, awards and completions,
     resolutions and periodic income-and-spending sheets; and the catalogue in force."""

@@ -28,7 +28,7 @@ from projections.view import FinanceView, Tx
 
 Position = tuple[int, int]  # (seq_1, seq_2) of view_red_flags: where a page ends
 START: Position = (-2, -2)  # before every finding (a finding's seq_1, seq_2 are >= -1)
-COLUMNS = "code, message, seqs, seq_1, seq_2, sort_key, tiebreak"
+COLUMNS = "code, subject, message, seqs, seq_1, seq_2, sort_key, tiebreak"
 # Each finding brings the entries it rests on (a split payment, several): a page
 # of 50 findings is a few hundred entries, some 200 KB of JSON.
 FLAGS_PAGE_DEFAULT = 50
@@ -84,8 +84,9 @@ def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: st
         rows, following = _page(tx, ledger, after, limit)
         counts = tx.all("SELECT code, COUNT(*) AS n FROM view_red_flags WHERE ledger = ? "
                         "GROUP BY code", (ledger,))
-        items = [{"code": row["code"], "message": row["message"],
-                  "seqs": json.loads(row["seqs"])} for row in rows]
+        # ``id`` names the flag for an inspection finding about it (about.ref).
+        items = [{"id": f"{row['code']}:{row['subject']}", "code": row["code"],
+                  "message": row["message"], "seqs": json.loads(row["seqs"])} for row in rows]
         entries = shown.read(tx, ledger, [seq for item in items for seq in item["seqs"]])
     for item in items:
         item["entries"] = [entries[seq] for seq in item["seqs"] if seq in entries]
@@ -97,3 +98,16 @@ def red_flags(app: LedgerApplication, view: FinanceView, ledger: str, cursor: st
             "counts": {row["code"]: row["n"] for row in sorted(counts, key=lambda r: r["code"])},
             "items": items,
             "next_cursor": None if following is None else f"{following[0]}:{following[1]}"}
+
+
+def red_flag(view: FinanceView, ledger: str, flag_id: str) -> dict[str, Any] | None:
+    """One red flag by its ``id`` ("<code>:<subject>", as ``red_flags`` gives it), as far
+    as the view has come; None if the view holds no such flag."""
+    code, _, subject = flag_id.partition(":")
+    with view.reading() as tx:
+        row = tx.one("SELECT code, subject, message, seqs FROM view_red_flags WHERE ledger = ? "
+                     "AND code = ? AND subject = ?", (ledger, code, subject))
+    if row is None:
+        return None
+    return {"id": flag_id, "code": row["code"], "message": row["message"],
+            "seqs": json.loads(row["seqs"])}

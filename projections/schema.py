@@ -18,6 +18,8 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           # governance (projections/handlers/governance_*.py)
           "view_assets", "view_trades", "view_bids", "view_resolutions", "view_disclosures",
           "view_catalogues", "view_questions", "view_gov_steps",
+          # inspection findings (projections/handlers/inspection.py)
+          "view_inspection_findings", "view_inspection_steps",
           # red flags (projections/flags)
           "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
           "view_flag_awards", "view_flag_shown")
@@ -190,6 +192,19 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS view_gov_steps (ledger TEXT NOT NULL, subject TEXT NOT NULL, "
     "ref TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, signer_role TEXT NOT NULL, "
     "recorded_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, subject, ref, seq))",
+    # Inspection findings (巡察): the current state of each, and each one's steps. The
+    # title, detail, owner and notes are for the audit view; the public summary reads
+    # only the other columns (projections/inspection.py).
+    "CREATE TABLE IF NOT EXISTS view_inspection_findings (ledger TEXT NOT NULL, "
+    "seq BIGINT NOT NULL, about_kind TEXT NOT NULL, about_ref TEXT NOT NULL, "
+    "entries TEXT NOT NULL, title TEXT NOT NULL, detail TEXT NOT NULL, "
+    "raised_role TEXT NOT NULL, raised_at TEXT NOT NULL, status TEXT NOT NULL, "
+    "owner TEXT NOT NULL, deadline TEXT, evidence_sha256 TEXT, rectified_at TEXT, "
+    "closed_at TEXT, last_seq BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE TABLE IF NOT EXISTS view_inspection_steps (ledger TEXT NOT NULL, "
+    "finding BIGINT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, "
+    "signer_role TEXT NOT NULL, recorded_at TEXT NOT NULL, note TEXT NOT NULL, "
+    "PRIMARY KEY (ledger, finding, seq))",
     *FLAG_DDL,
 )
 
@@ -208,6 +223,7 @@ ORDER = {
     "view_catalogues": "ledger, seq", "view_questions": "ledger, seq",
     "view_confidential": "ledger, seq",
     "view_gov_steps": "ledger, subject, ref, seq",
+    "view_inspection_findings": "ledger, seq", "view_inspection_steps": "ledger, finding, seq",
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
     "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",

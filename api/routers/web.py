@@ -8,7 +8,9 @@ language and text-size choices are links, remembered in cookies: ``api.web_lang`
 only the "核验 Verify" button needs it (``static/verify.js`` recomputes the
 RFC 9162 root in the browser), and the community page's "核验余额 Verify the
 balances" (``static/figures.js`` holds the page to the signed figures of
-FORMAT.md section 10, so the balances state the log size they reflect).
+FORMAT.md section 10, so the balances state the log size they reflect), and each
+kept disclosure sheet's "核验哈希 Check the hash" (``static/documents.js`` re-hashes
+the downloaded sheet against the hash on the log).
 Unknown ledgers and seqs answer an HTML 404, not the API's problem+json,
 because a person reads it.
 """
@@ -37,7 +39,7 @@ from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
-from projections import disclosure_schedule, queries
+from projections import disclosure_schedule, governance, inspection, queries
 from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 
@@ -46,6 +48,7 @@ TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
 STATIC_DIR = API_DIR / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 latest_items_max = 10
+latest_sheets_max = 5  # the latest disclosures on the community page, each with its sheet
 page_items_default = 20
 page_items_max = 100
 
@@ -223,8 +226,11 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
         usage = queries.fund_usage(view, ledger, chosen)
         budgets = queries.budget_vs_actual(view, ledger, chosen)
         latest = queries.transactions(view, ledger, limit=latest_items_max)
-        disclosures_due = disclosure_schedule.schedule(
-            view, ledger, server_today(request.app.state.ledger), LEDGER_TIME_ZONE)
+        today_there = server_today(request.app.state.ledger)
+        disclosures_due = disclosure_schedule.schedule(view, ledger, today_there,
+                                                       LEDGER_TIME_ZONE)
+        sheets = governance.latest_disclosures(view, ledger, latest_sheets_max)
+        findings = inspection.summary(view, ledger, today_there)
     except LedgerError as error:
         return error_page(request, error)
     fund_names = {f["fund"]: f for f in balances["funds"]}
@@ -237,7 +243,10 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                   latest=latest["items"], fund_names=fund_names,
                   checkpoint=latest_checkpoint(checkpoints, ledger),
                   genesis=genesis_hash(view, ledger), status=status,
-                  disclosure_schedule=disclosures_due, api=api_base(request, ledger))
+                  disclosure_schedule=disclosures_due, api=api_base(request, ledger),
+                  sheets=sheets, findings=findings,
+                  kept=request.app.state.documents.kept_among(
+                      ledger, [row["sheet_sha256"] for row in sheets]))
 
 
 FILTER_FIELDS = ("fund", "category", "date_from", "date_to")

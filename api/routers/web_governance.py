@@ -26,7 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SEQ_MAX, Intake, read_body
 from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
-from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
+from api.routers.web import (PAGE, View, _number, api_base, error_page, ledger_info,
+                             render)
 from ledger.domain import policy
 from ledger.domain.questions import ABOUT_KINDS, SEQ_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
@@ -105,7 +106,16 @@ def disclosures(request: Request, ledger: str, view: View) -> HTMLResponse:
         return error_page(request, error)
     catalogue = {row["code"]: row for row in (found["catalogue"] or {}).get("items", [])}
     return render(request, "disclosures.html", info=info, items=found["items"],
-                  catalogue=catalogue, signers=disclosure_signers(view, ledger))
+                  catalogue=catalogue, signers=disclosure_signers(view, ledger),
+                  kept=kept_sheets(request, ledger, found["items"]),
+                  api=api_base(request, ledger))
+
+
+def kept_sheets(request: Request, ledger: str, disclosures: list[dict[str, Any]]) -> set[str]:
+    """The sheets of ``disclosures`` the document store keeps (one query): only those
+    get a download link and a hash check."""
+    return request.app.state.documents.kept_among(
+        ledger, [row["sheet_sha256"] for row in disclosures])
 
 
 def prefilled(request: Request) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ledger.cli import (audit, confidential, demo, governance, journal, restore, serve,
-                        setup, show, witness)
+from ledger.cli import (audit, confidential, demo, governance, inspection, journal, restore,
+                        serve, setup, show, witness)
 from ledger.cli.common import Cli, LedgerGroup
 from ledger.directory import placed_settings
 from ledger.settings import Settings
@@ -48,8 +48,8 @@ def main(
     ctx.call_on_close(cli.close)
 
 
-for module in (setup, journal, show, audit, witness, demo, serve, governance, restore,
-               confidential):
+for module in (setup, journal, show, audit, witness, demo, serve, governance, inspection,
+               restore, confidential):
     module.register(app)
 
 

@@ -2,7 +2,8 @@
 
 from ledger.domain import accounts, journal, registry  # noqa: F401
 from ledger.domain import (approvals, assets, confidential, disclosures,  # noqa: F401
-                           interests, projects, questions, resolutions, trades)
+                           inspection, interests, projects, questions, resolutions, trades)
+from ledger.domain.documents import note_named
 from ledger.domain.effects import Effects, Signed
 from ledger.domain.policy import signing_role
 from ledger.domain.state import LedgerState
@@ -14,12 +15,20 @@ def knows(statement_type: str) -> bool:
     return statement_type in STATEMENT_TYPES
 
 
+def apply_entry(state: LedgerState, entry: Entry) -> Effects:
+    """The state changes of one entry whose type's rules were met (now or when it was
+    appended): its type's own, and the documents it names. Its effects."""
+    kind = STATEMENT_TYPES[entry.statement.type]
+    assert kind.apply is not None, f"{entry.statement.type} has no apply"
+    effects = kind.apply(state, entry)
+    note_named(state, entry)
+    return effects
+
+
 def replay(state: LedgerState, entry: Entry) -> Effects:
     """Apply one stored entry: state changes only, no rules re-run. Returns what
     the entry meant: ``Signed`` first, then the type's own effects."""
-    kind = STATEMENT_TYPES[entry.statement.type]
-    assert kind.apply is not None
-    effects = kind.apply(state, entry)
+    effects = apply_entry(state, entry)
     state.record_position(entry)
     return (signed(state, entry), *effects)
 

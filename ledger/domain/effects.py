@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
-                                       Interest, Policy,
-                                       Project, Question, Resolution, Trade)
+                                       Finding, Interest, Policy, Project, Question,
+                                       Resolution, Trade)
     from ledger.domain.state import Account, Fund
 
 
@@ -252,6 +252,20 @@ class InterestDeclared(Effect):
 @dataclass(frozen=True)
 class InterestEnded(Effect):
     interest: Interest
+
+
+@dataclass(frozen=True)
+class FindingRaised(Effect):
+    """An inspection finding was raised (not the projection's own findings)."""
+
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class FindingStepped(Effect):
+    """A finding was assigned, rectified, reopened or closed; ``finding`` is its new state."""
+
+    finding: Finding
 
 
 Effects = tuple[Effect, ...]

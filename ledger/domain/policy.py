@@ -56,6 +56,14 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "confidential.handled": frozenset({"supervisor"}),
     "interest.declared": frozenset({"committee", "supervisor"}),
     "interest.ended": frozenset({"committee", "supervisor"}),
+    # inspection findings (巡察, ledger/domain/inspection.py): raised, assigned, reopened
+    # and closed by the inspecting side (only the role that raised one takes it on);
+    # rectified by the community that keeps the books.
+    "inspection.finding_raised": frozenset({"auditor", "supervisor"}),
+    "inspection.finding_assigned": frozenset({"auditor", "supervisor"}),
+    "inspection.finding_rectified": frozenset({"committee", "agent"}),
+    "inspection.finding_reopened": frozenset({"auditor", "supervisor"}),
+    "inspection.finding_closed": frozenset({"auditor", "supervisor"}),
 }
 
 
@@ -78,6 +86,8 @@ keys_in_genesis_max = 16
 amount_max_fen = 10**13  # 100 billion yuan: far above any community, far below 2^53
 clock_skew_max_seconds = 300
 statement_bytes_max = 64 * 1024
+# A document the store keeps (ledger/domain/documents.py): a scanned sheet or contract.
+document_bytes_max = 8 * 1024 * 1024
 batch_statements_max = 1000
 
 # Dates (ledger/domain/dates.py): business days are counted in the ledger's time zone.
@@ -102,6 +112,7 @@ settlement_entries_max = 64
 catalogue_items_max = 64
 question_text_bytes_max = 2_000
 answer_text_bytes_max = 4_000
+finding_detail_bytes_max = 4_000  # an inspection finding's detail (auditors only)
 split_window_days_default = 30    # red flag: split payments within this window
 round_cash_limit_fen_default = 100_000  # red flag: round cash payments of 1,000 yuan and up
 round_cash_unit_fen = 10_000      # "round" means a whole multiple of 100 yuan

@@ -206,6 +206,24 @@ class Interest:
     ended_seq: int | None = None
 
 
+@dataclass(frozen=True)
+class Finding:
+    """An inspection finding (巡察) on its way to rectification (ledger/domain/inspection.py)."""
+
+    seq: int
+    about_kind: str               # "entry" | "trade" | "contract" | "fund" | "red_flag"
+    about_ref: str                # a seq, a fund code or a red flag's "<code>:<subject>"
+    raised_roles: frozenset[str]  # the raiser's roles that may raise: they take it on
+    raised_at: str
+    status: str = "open"          # "open" | "assigned" | "rectified" | "reopened" | "closed"
+    owner: str = ""
+    deadline: str = ""            # YYYY-MM-DD once assigned
+    evidence_sha256: str = ""
+    rectified_at: str = ""
+    closed_at: str = ""
+    history: tuple[int, ...] = ()
+
+
 def same_party(name_a: str, id_a: str, name_b: str, id_b: str) -> bool:
     """Bidders and related parties match on their id when both have one, else on
     the name with spacing and case ignored."""

@@ -19,10 +19,10 @@ from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
 
 if TYPE_CHECKING:
+    from ledger.domain.documents import NamedDocument
     from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
-                                       Flow, Interest,
-                                       PendingEntry, Policy, Project, Question, Resolution,
-                                       Trade)
+                                       Finding, Flow, Interest, PendingEntry, Policy, Project,
+                                       Question, Resolution, Trade)
 
 Balance = tuple[str, str, str]  # (account, fund, currency)
 FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
@@ -115,6 +115,10 @@ class LedgerState:
     confidential: MutableMapping[int, ConfidentialReport] = field(default_factory=dict)
     # by seq of interest.declared
     interests: MutableMapping[int, Interest] = field(default_factory=dict)
+    # by seq of inspection.finding_raised
+    inspection_findings: MutableMapping[int, Finding] = field(default_factory=dict)
+    # sha256 -> the entries naming it as a document the store keeps (domain/documents.py)
+    named_documents: MutableMapping[str, NamedDocument] = field(default_factory=dict)
 
     @property
     def log_key(self) -> str:

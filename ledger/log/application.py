@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from ledger.domain import replay
+from ledger.domain import apply_entry, replay
 from ledger.domain import policy
 from ledger.domain.types import STATEMENT_TYPES, Context
 from ledger.errors import (ClockSkew, Conflict, FormatError, LedgerError, LedgerExists,
@@ -315,8 +315,7 @@ class LedgerApplication(Application):
         recorded_at = max(format_time(now), fork.last_recorded_at)
         kind.decide(Context(fork, signed, _ForkReader(fork, self.reader), recorded_at))
         entry = Entry.build(fork.size, fork.head, recorded_at, signed, canonical)
-        assert kind.apply is not None, f"{statement.type} has no apply"
-        kind.apply(fork, entry)
+        apply_entry(fork, entry)
         nodes = fork.record_position(entry)
         fork.batch_entries[entry.seq] = entry
         return entry, nodes, canonical

@@ -67,3 +67,4 @@ def write(at: At, effects: tuple[Effect, ...]) -> None:
 # Writer modules register themselves on import (they need ``writes`` above).
 from projections.handlers import approvals, journal, registry  # noqa: E402,F401
 from projections.handlers import governance_assets, governance_records  # noqa: E402,F401
+from projections.handlers import inspection  # noqa: E402,F401

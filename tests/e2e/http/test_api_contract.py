@@ -10,9 +10,11 @@ credentials refused. The run must end with no failure.
 
 One widening, and why: a request can match its schema and still be refused, because no
 schema can say "signed by a registered key", "the nonce is new", "the entry that
-question is about exists" (the four POSTs) or "seq < size <= the log's size", "from <=
-to" (the proofs). For these six, ``positive_data_acceptance`` also takes the rules'
-answers (400, 422); everything else about them is checked as for any route.
+question is about exists" (the four POSTs), "seq < size <= the log's size", "from <=
+to" (the proofs) or "these bytes hash to the named SHA-256, which an entry names, and
+are a kept kind" (the document upload). For these seven, ``positive_data_acceptance``
+also takes the rules' answers (400, 422; 413 and 415 for a document); everything else
+about them is checked as for any route.
 """
 
 from __future__ import annotations
@@ -77,7 +79,10 @@ def contract_config(slug: str) -> schemathesis.Config:
             "include-path-regex": f"({writes})$", "include-method": "POST",
             "checks": {"positive_data_acceptance": {"expected-statuses": RULES_ANSWERS}}}, {
             "include-path-regex": "/proofs/", "include-method": "GET",
-            "checks": {"positive_data_acceptance": {"expected-statuses": RULES_ANSWERS}}}],
+            "checks": {"positive_data_acceptance": {"expected-statuses": RULES_ANSWERS}}}, {
+            "include-path-regex": "/documents/", "include-method": "PUT",
+            "checks": {"positive_data_acceptance": {
+                "expected-statuses": [*RULES_ANSWERS, "413", "415"]}}}],
     })
 
 

@@ -100,3 +100,19 @@ def test_red_flags_come_a_page_at_a_time_and_a_made_up_cursor_is_refused(steps, 
     beyond = "9" * 19 + ":0"  # the cursor's shape, past the largest seq
     assert_problem(steps.http.get(url, params={"cursor": beyond}, headers=bearer(auditor)),
                    422, "malformed")
+
+
+def test_a_red_flag_becomes_an_inspection_finding_by_the_id_the_audit_view_gives(steps, town):
+    seed_red_flags(town)
+    auditor = town.new_key(["auditor"], "第三方审计 auditor")
+    catch_up(town.app)
+    flags = steps.http.get(f"{steps.base}/audit/red-flags", headers=bearer(auditor)).json()
+    cash = next(item for item in flags["items"] if item["code"] == "round-cash")
+    assert cash["id"] == f"round-cash:{cash['seqs'][0]}"
+    finding = town.submit(auditor.raise_finding("red_flag", cash["id"], "整数现金 round cash",
+                                                detail=cash["message"], entries=cash["seqs"]))
+    catch_up(town.app)
+    public = steps.http.get(f"{steps.base}/inspection-findings").json()["items"]
+    assert [(f["seq"], f["about"]) for f in public] == [
+        (finding, {"kind": "red_flag", "ref": cash["id"]})]
+    assert cash["message"] not in str(public)  # the detail is for the audit view only
