@@ -210,3 +210,11 @@ class AwardNeedsReason(DomainError):
     """Awarding to anything but the highest valid bid needs a written reason."""
 
     code = "award-needs-reason"
+
+
+class PeriodClosed(DomainError):
+    """A business date falls in a month that is closed (结账): the correction goes
+    into the open month and names what it corrects."""
+
+    code = "period-closed"
+    status = 409

@@ -1,8 +1,8 @@
 """What each statement type means. Importing this package registers them all."""
 
 from ledger.domain import accounts, journal, registry  # noqa: F401
-from ledger.domain import (approvals, assets, disclosures, interests, projects,  # noqa: F401
-                           questions, resolutions, trades)
+from ledger.domain import (approvals, assets, bank, disclosures, interests,  # noqa: F401
+                           periods, projects, questions, resolutions, trades)
 from ledger.domain.effects import Effects, Signed
 from ledger.domain.policy import signing_role
 from ledger.domain.state import LedgerState

@@ -53,6 +53,11 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "question.closed": frozenset({"committee", "supervisor"}),
     "interest.declared": frozenset({"committee", "supervisor"}),
     "interest.ended": frozenset({"committee", "supervisor"}),
+    # periods (结账): the agent closes a month, the supervisory committee co-signs;
+    # the cashier, who holds the bank account, records the bank's balance (钱账分离).
+    "period.closed": frozenset({"agent"}),
+    "period.close_cosigned": frozenset({"supervisor"}),
+    "bank.statement_recorded": frozenset({"cashier"}),
 }
 
 

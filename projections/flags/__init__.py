@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ledger.domain.effects import (Effect, EntryPosted, EntryReversed, InterestDeclared,
                                    PaymentDecided)
 from ledger.domain.state import LedgerState
-from projections.flags import checks, payments
+from projections.flags import books, checks, payments
 
 if TYPE_CHECKING:
     from projections.handlers import At
@@ -45,6 +45,10 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
 
 def finish(tx: Tx, states: dict[str, LedgerState]) -> None:
     """At the batch's end, for each ledger it projected: the register against the
-    books (a few rows from the state's assets and balances, whatever the log's size)."""
+    books (a few rows from the state's assets and balances, whatever the log's size),
+    disclosures against the ledger, and the bank reconciliation sheets (projections/
+    flags/books.py: a pass over the cash and bank entries per statement)."""
     for ledger, state in sorted(states.items()):
         checks.book_values(tx, state, ledger)
+        books.replace_findings(tx, state, ledger)
+        books.replace_sheets(tx, state, ledger)
