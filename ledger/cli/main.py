@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ledger.cli import (audit, demo, governance, journal, restore, serve, setup, show,
-                        witness)
+from ledger.cli import (audit, demo, governance, journal, periods, restore, serve, setup,
+                        show, witness)
 from ledger.cli.common import Cli, LedgerGroup
 from ledger.settings import Settings
 
@@ -47,7 +47,8 @@ def main(
     ctx.call_on_close(cli.close)
 
 
-for module in (setup, journal, show, audit, witness, demo, serve, governance, restore):
+for module in (setup, journal, show, audit, witness, demo, serve, governance, periods,
+               restore):
     module.register(app)
 
 

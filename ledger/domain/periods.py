@@ -214,3 +214,25 @@ def _differences(state: LedgerState, due: dict, carried: dict) -> str:
         f"account {key[0]} in fund {key[1]}: due {shown(key, due.get(key, 0))}, posted "
         f"{shown(key, carried.get(key, 0))}"
         for key in sorted(set(due) | set(carried)) if due.get(key, 0) != carried.get(key, 0))
+
+
+def closing_postings(state: LedgerState, year: int, net_assets: str) -> list[dict[str, Any]]:
+    """The postings of the year-end close ``check_closing`` accepts: each of the year's
+    income and expense balances to zero, the difference per fund and currency to the
+    net-asset account ``net_assets`` (what the CLI and the demo sign)."""
+    if state.accounts.get(net_assets) is None or \
+            state.accounts[net_assets].account_class != "net_assets":
+        raise DomainError(f"account {net_assets} is not a net-asset account", account=net_assets)
+    postings, rest = [], defaultdict(int)
+    for (account, fund, currency), amount in sorted(uncarried(state, year).items()):
+        postings.append({"account": account, "fund": fund, "amount": abs(amount),
+                         "side": "credit" if amount > 0 else "debit", "currency": currency})
+        rest[(fund, currency)] += amount
+    for (fund, currency), amount in sorted(rest.items()):
+        if amount:
+            postings.append({"account": net_assets, "fund": fund, "amount": abs(amount),
+                             "side": "debit" if amount > 0 else "credit", "currency": currency})
+    for line in postings:
+        if line["currency"] == state.currency:
+            del line["currency"]
+    return postings
