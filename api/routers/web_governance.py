@@ -29,7 +29,7 @@ from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
 from ledger.domain import policy
 from ledger.domain.questions import ABOUT_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
-from projections import governance, queries
+from projections import governance, periods, queries
 from projections.view import FinanceView
 
 # Percent-encoding makes each UTF-8 byte of Chinese text three bytes of form body:
@@ -39,6 +39,7 @@ form_fields_max = 8
 view_wait_seconds = 2.0  # how long an accepted question waits to show on the list
 view_wait_step_seconds = 0.05
 question_page_items = 50  # questions per page of the residents' list
+reconciliation_page_items = 120  # ten years of monthly statements on the page
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -103,6 +104,18 @@ def disclosures(request: Request, ledger: str, view: View) -> HTMLResponse:
     catalogue = {row["code"]: row for row in (found["catalogue"] or {}).get("items", [])}
     return render(request, "disclosures.html", info=info, items=found["items"],
                   catalogue=catalogue, signers=disclosure_signers(view, ledger))
+
+
+@router.get("/ledgers/{ledger}/books", **PAGE)
+def books(request: Request, ledger: str, view: View) -> HTMLResponse:
+    """Closed months (结账) and the bank reconciliation sheets, for residents and auditors."""
+    try:
+        info = ledger_info(view, ledger)
+        months = periods.periods(view, ledger)
+        sheets = periods.reconciliations(view, ledger, limit=reconciliation_page_items)
+    except LedgerError as error:
+        return error_page(request, error)
+    return render(request, "books.html", info=info, months=months, sheets=sheets)
 
 
 def prefilled(request: Request) -> dict[str, str]:

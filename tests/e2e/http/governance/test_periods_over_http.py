@@ -57,3 +57,26 @@ def test_the_periods_and_sheets_of_an_unknown_ledger_are_not_found(http):
     for path in ("periods", "reconciliations"):
         response = http.get(f"/v1/ledgers/nowhere/{path}")
         assert response.status_code == 404, response.text
+
+
+def test_the_books_page_shows_each_months_close_and_each_statements_sheet(steps, town, http):
+    town.grant("activity", 10_000 * YUAN, date="2026-01-05")
+    steps.ok(town.agent.close_period("2026-01"))
+    steps.ok(town.supervisor.cosign_period_close("2026-01"))
+    steps.ok(town.agent.close_period("2026-02"))
+    reconciled = steps.ok(town.cashier.record_bank_statement("1002", "2026-02-28", 0,
+                                                             sha("feb"), fund="general"))
+    short = steps.ok(town.cashier.record_bank_statement("1002", "2026-02-28", 9_000 * YUAN,
+                                                        sha("feb activity"), fund="activity"))
+    steps.get("/periods")  # the projection has caught up
+    page = http.get(f"/ledgers/{town.slug}/books").text
+    assert '<tr data-month="2026-01">' in page and '<tr data-month="2026-02">' in page
+    january = page.split('data-month="2026-01"')[1].split("</tr>")[0]
+    february = page.split('data-month="2026-02"')[1].split("</tr>")[0]
+    assert "已结账" in january and "待会签" in february
+    first = page.split(f'id="r-{reconciled}"')[1].split("</tr>")[0]
+    second = page.split(f'id="r-{short}"')[1].split("</tr>")[0]
+    assert "相符" in first and 'class="flagged"' not in first
+    assert f'<a href="/ledgers/{town.slug}/transactions/' in second
+    assert "<strong>9,000.00</strong>" in second and "已记账未到账" in second  # grant not cleared
+    assert http.get("/ledgers/nowhere/books").status_code == 404
