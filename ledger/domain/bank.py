@@ -115,7 +115,11 @@ def reconcile(state: LedgerState, statement: BankStatement) -> Sheet:
     return Sheet(statement, book, tuple(items))
 
 
-def sheets(state: LedgerState) -> list[Sheet]:
-    """Every statement's sheet, in the order they were recorded."""
+def sheets(state: LedgerState, since: str = "") -> list[Sheet]:
+    """The sheets of the statements dated ``since`` or later, in the order recorded.
+    Money dated, and confirmations dated, after a statement's date leave its sheet as
+    it was: a read model that knows the earliest date a batch touched recomputes
+    only these."""
     return [reconcile(state, statement)
-            for _, statement in sorted(state.bank_statements.items())]
+            for _, statement in sorted(state.bank_statements.items())
+            if statement.date >= since]

@@ -224,19 +224,23 @@ def disclosure_mismatches(state: LedgerState) -> list[tuple[int, str]]:
 def unreconciled(state: LedgerState) -> list[tuple[int, str]]:
     """Bank statements whose difference from the books no item in transit explains:
     (statement seq, message)."""
-    found = []
-    for sheet in sheets(state):
-        if sheet.unexplained:
-            statement = sheet.statement
-            found.append((statement.seq, (
-                f"bank statement {statement.seq} of account {statement.account} "
-                f"({statement.fund or 'all funds'}) on {statement.date} shows "
-                f"{fen(state, statement.balance)}; the books hold "
-                f"{fen(state, sheet.book_balance)} and the items in transit explain "
-                f"{fen(state, sheet.explained)}: {fen(state, sheet.unexplained)} unexplained")))
-    return found
+    found = [(sheet.statement.seq, unreconciled_message(state, sheet))
+             for sheet in sheets(state)]
+    return [(seq, message) for seq, message in found if message]
 
 
-def reconciliation_sheets(state: LedgerState) -> list[Sheet]:
-    """Every bank statement's sheet (ledger.domain.bank.reconcile), for the read model."""
-    return sheets(state)
+def unreconciled_message(state: LedgerState, sheet: Sheet) -> str | None:
+    """Why one sheet is a red flag, or None when the items in transit explain it."""
+    if not sheet.unexplained:
+        return None
+    statement = sheet.statement
+    return (f"bank statement {statement.seq} of account {statement.account} "
+            f"({statement.fund or 'all funds'}) on {statement.date} shows "
+            f"{fen(state, statement.balance)}; the books hold "
+            f"{fen(state, sheet.book_balance)} and the items in transit explain "
+            f"{fen(state, sheet.explained)}: {fen(state, sheet.unexplained)} unexplained")
+
+
+def reconciliation_sheets(state: LedgerState, since: str = "") -> list[Sheet]:
+    """The sheets of the statements dated ``since`` or later (ledger.domain.bank)."""
+    return sheets(state, since)
