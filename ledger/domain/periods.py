@@ -36,8 +36,8 @@ from ledger.domain.effects import Effects, PeriodStepped
 from ledger.domain.records import Period, Posting
 from ledger.domain.state import LedgerState
 from ledger.domain.types import Context, statement_type
-from ledger.errors import ApprovalRequired, DomainError, NotFound, OutOfOrder, PeriodClosed, \
-    SameKey
+from ledger.errors import (ApprovalRequired, DomainError, FormatError, NotFound, OutOfOrder,
+                           PeriodClosed, SameKey)
 from ledger.format import money
 from ledger.format.statements import Entry
 
@@ -90,7 +90,7 @@ def check_corrects(ctx: Context) -> None:
 def _month(body: dict[str, Any]) -> str:
     value = body.get("month")
     if not isinstance(value, str) or MONTH_RE.fullmatch(value) is None:
-        raise DomainError("month must be a month such as 2026-03", field="month")
+        raise FormatError("month must be a month such as 2026-03", field="month")
     return value
 
 
@@ -172,7 +172,7 @@ def check_closing(ctx: Context, postings: list[Posting]) -> None:
         return
     value = ctx.body["closing"]
     if not isinstance(value, str) or YEAR_RE.fullmatch(value) is None:
-        raise DomainError("closing must name the year it closes, such as \"2025\"",
+        raise FormatError("closing must name the year it closes, such as \"2025\"",
                           field="closing")
     if ctx.body["date"] != f"{value}-12-31":
         raise DomainError(f"the year-end close of {value} is dated {value}-12-31",

@@ -92,6 +92,10 @@ def template_bodies(town: Community) -> dict[str, dict[str, Any]]:
         "interest.declared": {"member": {"name": "张三", "key_id": town.agent.key_id},
                               "party": PARTY, "relation": "spouse", "note": "n"},
         "interest.ended": {"interest": 14, "reason": "r"},
+        "period.closed": {"month": "2026-01", "memo": "m"},
+        "period.close_cosigned": {"month": "2026-01", "memo": "m"},
+        "bank.statement_recorded": {"account": "1002", "fund": "general", "date": "2026-01-31",
+                                    "balance": 100, "statement_sha256": HASH, "memo": "m"},
     }
 
 

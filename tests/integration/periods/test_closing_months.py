@@ -5,8 +5,8 @@ month and names what it corrects. Every refusal leaves the log unchanged."""
 from __future__ import annotations
 
 from ledger.client import posting
-from ledger.errors import (ApprovalRequired, DomainError, NotFound, OutOfOrder, PeriodClosed,
-                           PolicyError, SameKey)
+from ledger.errors import (ApprovalRequired, DomainError, FormatError, NotFound, OutOfOrder,
+                           PeriodClosed, PolicyError, SameKey)
 from tests.builders.community import SUPPLIER, YUAN
 
 
@@ -87,7 +87,7 @@ def test_months_close_in_order_each_after_the_one_before_is_cosigned(town):
 
 def test_a_month_that_has_not_ended_cannot_close(town):
     town.refused(town.agent.close_period("2099-01"), DomainError, "has not ended yet")
-    town.refused(town.agent.close_period("2026-13"), DomainError, "month must be a month")
+    town.refused(town.agent.close_period("2026-13"), FormatError, "month must be a month")
 
 
 def test_only_the_agent_closes_and_only_the_supervisors_cosign_and_never_one_key_both(town):
