@@ -148,6 +148,8 @@ def broken_body(draw, template: dict) -> dict:
     unsafe character, or an arbitrary object in its place: never a valid body."""
     how = draw(st.sampled_from(["retype", "retype", "unsafe", "arbitrary"]))
     places = _places(template)
+    if how == "unsafe" and not any(isinstance(value, str) for _, value in places):
+        how = "retype"  # a body of numbers only (trade.settled) has no text to spoil
     if how == "unsafe":
         texts = [(path, value) for path, value in places if isinstance(value, str)]
         path, value = draw(st.sampled_from(texts))
