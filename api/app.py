@@ -36,8 +36,8 @@ from api.read_routing import ReadRouting, Replicas
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
-from api.routers import (audit, confidential, documents, funds, governance, inspection, public,
-                         transactions, usage, web_governance)
+from api.routers import (audit, confidential, documents, funds, governance, inspection,
+                         periods, public, transactions, usage, web_governance)
 from api.routers.web import router as web_router
 from ledger.directory import DirectoryFile
 from ledger.domain import policy
@@ -55,7 +55,8 @@ if TYPE_CHECKING:
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
-           confidential.router, web_governance.router, documents.router, inspection.router]
+           confidential.router, web_governance.router, documents.router, inspection.router,
+           periods.router]
 
 
 @dataclass(frozen=True)

@@ -310,3 +310,19 @@ class Signer:
 
     def close_finding(self, finding: int, note: str | None = None, **kw: Any) -> SignedStatement:
         return self._signed("inspection.finding_closed", {"finding": finding}, kw, note=note)
+
+    # --- periods and bank reconciliation (ledger/domain/periods.py, bank.py) ------
+
+    def close_period(self, month: str, memo: str | None = None, **kw: Any) -> SignedStatement:
+        return self._signed("period.closed", {"month": month}, kw, memo=memo)
+
+    def cosign_period_close(self, month: str, memo: str | None = None,
+                            **kw: Any) -> SignedStatement:
+        return self._signed("period.close_cosigned", {"month": month}, kw, memo=memo)
+
+    def record_bank_statement(self, account: str, date: str, balance: int,
+                              statement_sha256: str, fund: str | None = None,
+                              memo: str | None = None, **kw: Any) -> SignedStatement:
+        body = {"account": account, "date": date, "balance": balance,
+                "statement_sha256": statement_sha256}
+        return self._signed("bank.statement_recorded", body, kw, fund=fund, memo=memo)

@@ -260,3 +260,11 @@ class DocumentType(LedgerError):
 
 class DocumentNotFound(NotFound):
     code = "document-not-found"
+
+
+class PeriodClosed(DomainError):
+    """A business date falls in a month that is closed (结账): the correction goes
+    into the open month and names what it corrects."""
+
+    code = "period-closed"
+    status = 409

@@ -22,7 +22,9 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_inspection_findings", "view_inspection_steps",
           # red flags (projections/flags)
           "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
-          "view_flag_awards", "view_flag_shown")
+          "view_flag_awards", "view_flag_shown",
+          # periods and bank reconciliation (projections/periods.py)
+          "view_periods", "view_reconciliations")
 
 # Red flags (projections/flags): the findings, and the indexes they are found by.
 FLAG_DDL = (
@@ -206,6 +208,18 @@ DDL = (
     "signer_role TEXT NOT NULL, recorded_at TEXT NOT NULL, note TEXT NOT NULL, "
     "PRIMARY KEY (ledger, finding, seq))",
     *FLAG_DDL,
+    # Closed months (结账): who closed and co-signed each, and when.
+    "CREATE TABLE IF NOT EXISTS view_periods (ledger TEXT NOT NULL, month TEXT NOT NULL, "
+    "status TEXT NOT NULL, closed_seq BIGINT NOT NULL, closed_by TEXT NOT NULL, "
+    "closed_at TEXT NOT NULL, cosigned_seq BIGINT, cosigned_by TEXT, cosigned_at TEXT, "
+    "PRIMARY KEY (ledger, month))",
+    # One reconciliation sheet per bank statement, found again from the domain's
+    # state at the end of each batch (a later confirmation changes what is in transit).
+    "CREATE TABLE IF NOT EXISTS view_reconciliations (ledger TEXT NOT NULL, "
+    "seq BIGINT NOT NULL, account TEXT NOT NULL, fund TEXT, date TEXT NOT NULL, "
+    "statement_sha256 TEXT NOT NULL, recorded_by TEXT NOT NULL, bank_balance BIGINT NOT NULL, "
+    "book_balance BIGINT NOT NULL, in_transit BIGINT NOT NULL, unexplained BIGINT NOT NULL, "
+    "items TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
 )
 
 # The ORDER BY that makes a table dump comparable (primary key order).
@@ -227,4 +241,5 @@ ORDER = {
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
     "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",
+    "view_periods": "ledger, month", "view_reconciliations": "ledger, seq",
 }

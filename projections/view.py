@@ -53,6 +53,10 @@ class Tx:
         # ledger -> size, head, last_recorded_at, stopped_at, stopped_reason
         self.positions: dict[str, dict[str, Any]] = {}
         self.domain: Batch | None = None  # the ledgers' domain states, while projecting
+        # ledger -> the earliest business date this batch's money or confirmations
+        # touched: bank statements dated before it keep their sheets (flags/books.py).
+        # Not undone by ``restore``: recomputing a sheet too many is harmless.
+        self.touched: dict[str, str] = {}
 
     def defer(self, sql: str, row: Sequence[Any]) -> None:
         self.deferred[sql].append(row)

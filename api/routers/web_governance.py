@@ -31,7 +31,7 @@ from api.routers.web import (PAGE, View, _number, api_base, error_page, ledger_i
 from ledger.domain import policy
 from ledger.domain.questions import ABOUT_KINDS, SEQ_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
-from projections import governance, queries
+from projections import governance, periods, queries
 from projections.view import FinanceView
 
 # Percent-encoding makes each UTF-8 byte of Chinese text three bytes of form body:
@@ -43,6 +43,7 @@ view_wait_step_seconds = 0.05
 question_page_items = 50  # questions per page of the residents' list
 # What a "ask about this" link may prefill as the subject: a seq, a code or FUND/YEAR.
 CODE_OR_SEQ_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}(/[0-9]{4})?")
+reconciliation_page_items = 120  # ten years of monthly statements on the page
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -116,6 +117,18 @@ def kept_sheets(request: Request, ledger: str, disclosures: list[dict[str, Any]]
     get a download link and a hash check."""
     return request.app.state.documents.kept_among(
         ledger, [row["sheet_sha256"] for row in disclosures])
+
+
+@router.get("/ledgers/{ledger}/books", **PAGE)
+def books(request: Request, ledger: str, view: View) -> HTMLResponse:
+    """Closed months (结账) and the bank reconciliation sheets, for residents and auditors."""
+    try:
+        info = ledger_info(view, ledger)
+        months = periods.periods(view, ledger)
+        sheets = periods.reconciliations(view, ledger, limit=reconciliation_page_items)
+    except LedgerError as error:
+        return error_page(request, error)
+    return render(request, "books.html", info=info, months=months, sheets=sheets)
 
 
 def prefilled(request: Request) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ledger.cli import (audit, confidential, demo, governance, inspection, journal, restore,
-                        serve, setup, show, witness)
+from ledger.cli import (audit, confidential, demo, governance, inspection, journal, periods,
+                        restore, serve, setup, show, witness)
 from ledger.cli.common import Cli, LedgerGroup
 from ledger.directory import placed_settings
 from ledger.settings import Settings
@@ -49,7 +49,7 @@ def main(
 
 
 for module in (setup, journal, show, audit, witness, demo, serve, governance, inspection,
-               restore, confidential):
+               restore, confidential, periods):
     module.register(app)
 
 

@@ -1,8 +1,9 @@
 """What each statement type means. Importing this package registers them all."""
 
 from ledger.domain import accounts, journal, registry  # noqa: F401
-from ledger.domain import (approvals, assets, confidential, disclosures,  # noqa: F401
-                           inspection, interests, projects, questions, resolutions, trades)
+from ledger.domain import (approvals, assets, bank, confidential, disclosures,  # noqa: F401
+                           inspection, interests, periods, projects, questions, resolutions,
+                           trades)
 from ledger.domain.documents import note_named
 from ledger.domain.effects import Effects, Signed
 from ledger.domain.policy import signing_role

@@ -189,8 +189,13 @@ def apply_published(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     subject = body.get("subject")
     key = (subject["kind"], subject["ref"], subject["stage"]) if subject else None
+    totals = body.get("totals")
+    scope = ("fund", body["fund"]) if "fund" in body else (
+        ("project", body["project"]) if "project" in body else None)
     disclosure = state.disclosures[entry.seq] = Disclosure(
-        entry.seq, body["item"], body["sheet_sha256"], body["published_on"], key)
+        entry.seq, body["item"], body["sheet_sha256"], body["published_on"], key,
+        scope=scope if totals else None, period=body.get("period", "") if totals else "",
+        totals=Flow(totals["income"], totals["spending"]) if totals else None)
     if not subject:
         return (Disclosed(entry.seq, disclosure),)
     trade = state.trades[subject["ref"]]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
-                                       Finding, Interest, Policy, Project, Question,
-                                       Resolution, Trade)
+    from ledger.domain.records import (Asset, BankStatement, Bid, Catalogue,
+                                       ConfidentialReport, Disclosure, Finding, Interest,
+                                       Period, Policy, Project, Question, Resolution, Trade)
     from ledger.domain.state import Account, Fund
 
 
@@ -131,6 +131,9 @@ class MoneyMoved(Effect):
     date: str
     line: Line
     project: str | None
+    # A year-end close (结转) carries income and expenses to net assets: it moves
+    # balances but is neither income nor spending of its period.
+    closing: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,18 @@ class FindingStepped(Effect):
     """A finding was assigned, rectified, reopened or closed; ``finding`` is its new state."""
 
     finding: Finding
+
+
+@dataclass(frozen=True)
+class PeriodStepped(Effect):
+    """A month was closed by the agent or its close co-signed; ``period`` is its new state."""
+
+    period: Period
+
+
+@dataclass(frozen=True)
+class BankStatementRecorded(Effect):
+    statement: BankStatement
 
 
 Effects = tuple[Effect, ...]

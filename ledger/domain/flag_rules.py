@@ -17,6 +17,8 @@ from typing import Any, Sequence
 
 from ledger.domain import policy
 from ledger.domain.assets import book_value_differences
+from ledger.domain.bank import Sheet, sheets
+from ledger.domain.disclosures import flows_for, period_months
 from ledger.domain.journal import payment_amount, signed_postings
 from ledger.domain.records import DEFAULT_POLICY, Policy, same_party
 from ledger.domain.state import LedgerState
@@ -199,3 +201,46 @@ def book_values(state: LedgerState) -> list[tuple[tuple[str, str], str, list[int
                              f"at {fen(state, difference['register'])} but the books hold "
                              f"{fen(state, difference['books'])}", seqs))
     return found
+
+
+def disclosure_mismatches(state: LedgerState) -> list[tuple[int, str]]:
+    """Periodic disclosures whose totals the ledger no longer gives for their period
+    (a payment back-dated into a disclosed quarter): (disclosure seq, message)."""
+    found = []
+    for seq, disclosure in sorted(state.disclosures.items()):
+        if disclosure.totals is None or disclosure.scope is None:
+            continue
+        scope, code = disclosure.scope
+        now = flows_for(state, scope, code, period_months(disclosure.period))
+        if now != disclosure.totals:
+            found.append((seq, f"disclosure {seq} of {scope} {code} for {disclosure.period} "
+                               f"states income {fen(state, disclosure.totals.income)} and "
+                               f"spending {fen(state, disclosure.totals.spending)}; the ledger "
+                               f"now has income {fen(state, now.income)} and spending "
+                               f"{fen(state, now.spending)}"))
+    return found
+
+
+def unreconciled(state: LedgerState) -> list[tuple[int, str]]:
+    """Bank statements whose difference from the books no item in transit explains:
+    (statement seq, message)."""
+    found = [(sheet.statement.seq, unreconciled_message(state, sheet))
+             for sheet in sheets(state)]
+    return [(seq, message) for seq, message in found if message]
+
+
+def unreconciled_message(state: LedgerState, sheet: Sheet) -> str | None:
+    """Why one sheet is a red flag, or None when the items in transit explain it."""
+    if not sheet.unexplained:
+        return None
+    statement = sheet.statement
+    return (f"bank statement {statement.seq} of account {statement.account} "
+            f"({statement.fund or 'all funds'}) on {statement.date} shows "
+            f"{fen(state, statement.balance)}; the books hold "
+            f"{fen(state, sheet.book_balance)} and the items in transit explain "
+            f"{fen(state, sheet.explained)}: {fen(state, sheet.unexplained)} unexplained")
+
+
+def reconciliation_sheets(state: LedgerState, since: str = "") -> list[Sheet]:
+    """The sheets of the statements dated ``since`` or later (ledger.domain.bank)."""
+    return sheets(state, since)

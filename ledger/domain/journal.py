@@ -19,7 +19,7 @@ from typing import Any
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import dates, fields
+from ledger.domain import dates, fields, periods
 from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
                                    MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type
@@ -124,12 +124,16 @@ def _project(ctx: Context, postings: list[Posting]) -> None:
 
 @statement_type("entry.posted")
 def decide_posted(ctx: Context) -> None:
-    fields.only_fields(ctx.body, POSTED_FIELDS - {"memo"}, {"memo", "documents", "project"})
+    fields.only_fields(ctx.body, POSTED_FIELDS - {"memo"},
+                       {"memo", "documents", "project", "corrects", "closing"})
     _common_fields(ctx)
+    periods.check_open(ctx)
     fields.code(ctx.body, "category")
     _counterparty(ctx.body)
+    periods.check_corrects(ctx)
     postings = _postings(ctx, ctx.body["postings"])
     _project(ctx, postings)
+    periods.check_closing(ctx, postings)
     check_money_accounts(ctx.state, postings)
 
 
@@ -165,27 +169,34 @@ def entry_posted(state: LedgerState, seq: int, date: str, lines: tuple[Line, ...
 
 def apply_money(state: LedgerState, seq: int, entry: int, recorder: str,
                 postings: list[Posting] | tuple[Posting, ...], date: str,
-                project: str | None) -> Effects:
-    """Move balances and the monthly flows for the postings of ``entry``, at ``seq``."""
-    moves_money = False
+                project: str | None, closing: bool = False) -> Effects:
+    """Move balances and the monthly flows for the postings of ``entry``, at ``seq``
+    (a year-end close moves balances only: it is not income or spending)."""
     by_fund: dict[str, Flow] = defaultdict(Flow)
     lines = lines_of(state, postings)
     for line in lines:
         key = (line.account, line.fund, line.currency)
         state.balances[key] = state.balances.get(key, 0) + line.amount
-        moves_money = moves_money or line.money
+        if line.account_class in periods.CARRIED_CLASSES:
+            year_key = (*key, int(date[:4]))
+            state.year_results[year_key] = state.year_results.get(year_key, 0) + line.amount
+        if closing:
+            continue
         if line.currency == state.currency and line.account_class in ("income", "expense"):
             flow = (Flow(-line.amount, 0) if line.account_class == "income"
                     else Flow(0, line.amount))
             by_fund[line.fund] = by_fund[line.fund].plus(flow)
-    if moves_money:
+    money_lines = tuple((line.account, line.fund, line.currency, line.amount)
+                        for line in lines if line.money)
+    if money_lines:
         state.cash_entries[entry] = recorder
+        state.money_lines[entry] = (date, money_lines)
     month = date[:7]
     for fund, flow in by_fund.items():
         _add_flow(state, ("fund", fund, month), flow)
     if project and state.projects[project].fund in by_fund:
         _add_flow(state, ("project", project, month), by_fund[state.projects[project].fund])
-    return tuple(MoneyMoved(seq, entry, date, line, project) for line in lines)
+    return tuple(MoneyMoved(seq, entry, date, line, project, closing) for line in lines)
 
 
 def _add_flow(state: LedgerState, key: tuple[str, str, str], flow: Flow) -> None:
@@ -207,7 +218,7 @@ def apply_posted(state: LedgerState, entry: Entry) -> Effects:
                                           tuple(postings))
         return (posted, PaymentHeld(seq, seq, level, amount))
     return (posted, *apply_money(state, seq, seq, entry.signed.signer, postings, body["date"],
-                                 project))
+                                 project, closing="closing" in body))
 
 
 def mirrored(postings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -227,12 +238,16 @@ def _original(ctx: Context, name: str) -> tuple[int, Entry]:
 def decide_reversed(ctx: Context) -> None:
     fields.only_fields(ctx.body, {"entry", "date", "reason", "postings"}, {"memo"})
     dates.business_date(ctx, "date")
+    periods.check_open(ctx)
     fields.text(ctx.body, "reason", bytes_max=policy.memo_bytes_max)
     fields.text(ctx.body, "memo", bytes_max=policy.memo_bytes_max, required=False, allow_empty=True)
     seq, original = _original(ctx, "entry")
     if original.statement.type != "entry.posted":
         raise DomainError(f"entry {seq} is a {original.statement.type}; only posted journal "
                           "entries can be reversed", seq=seq)
+    if "closing" in original.statement.body:
+        raise DomainError(f"entry {seq} is a year-end close; it carries exactly the year's "
+                          "balances and is not reversed", seq=seq)
     _moved_money(ctx, seq, "reversed")
     if seq in ctx.state.reversed_by:
         raise AlreadyReversed(f"entry {seq} was already reversed by entry "
@@ -313,4 +328,5 @@ def _resolution_disclosed(ctx: Context, seq: int) -> None:
 def apply_confirmed(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     state.confirmed[body["entry"]] = entry.seq
+    state.confirmed_on[body["entry"]] = body["date"]
     return (EntryConfirmed(entry.seq, body["entry"], body["date"]),)

@@ -64,6 +64,11 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "inspection.finding_rectified": frozenset({"committee", "agent"}),
     "inspection.finding_reopened": frozenset({"auditor", "supervisor"}),
     "inspection.finding_closed": frozenset({"auditor", "supervisor"}),
+    # periods (结账): the agent closes a month, the supervisory committee co-signs;
+    # the cashier, who holds the bank account, records the bank's balance (钱账分离).
+    "period.closed": frozenset({"agent"}),
+    "period.close_cosigned": frozenset({"supervisor"}),
+    "bank.statement_recorded": frozenset({"cashier"}),
 }
 
 

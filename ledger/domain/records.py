@@ -177,6 +177,12 @@ class Disclosure:
     sheet_sha256: str
     published_on: str
     subject: tuple[str, int, str] | None = None  # ("trade"|"resolution", ref, stage)
+    # A periodic disclosure's figures as published: ("fund"|"project", code), its
+    # period ("2026-Q1") and the totals the sheet states (a later back-dated entry
+    # may make them untrue: the disclosure-mismatch red flag).
+    scope: tuple[str, str] | None = None
+    period: str = ""
+    totals: Flow | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,37 @@ class Finding:
     rectified_at: str = ""
     closed_at: str = ""
     history: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month's close (结账): signed by the agent, co-signed by the supervisors."""
+
+    month: str                  # "YYYY-MM"
+    closed_seq: int
+    closed_by: str              # key id of the agent
+    closed_at: str              # recorded_at of period.closed
+    cosigned_seq: int | None = None
+    cosigned_by: str = ""
+    cosigned_at: str = ""
+
+    @property
+    def status(self) -> str:
+        """"closing" until the supervisors co-sign, then "closed"."""
+        return "closing" if self.cosigned_seq is None else "closed"
+
+
+@dataclass(frozen=True)
+class BankStatement:
+    """A bank statement's balance as the cashier read it (银行对账单)."""
+
+    seq: int
+    account: str
+    fund: str | None            # None: the account's balance over all funds
+    date: str
+    balance: int
+    statement_sha256: str
+    recorded_by: str
 
 
 def same_party(name_a: str, id_a: str, name_b: str, id_b: str) -> bool:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import replay
+from ledger.domain import flag_rules, replay
 from ledger.domain.assets import book_value_differences
 from ledger.domain.journal import payment_amount, signed_postings
 from ledger.domain.records import DEFAULT_POLICY, Policy, same_party
@@ -59,7 +59,7 @@ def red_flags(entries: list[Entry]) -> list[Finding]:
     findings = [*_split_payments(state, payments), *_duplicate_documents(state, entries),
                 *_same_key(state, entries), *_outside_project(state, entries),
                 *_round_cash(state, entries, payments), *_related_bidders(state, entries),
-                *_book_values(state)]
+                *_book_values(state), *_by_state(state)]
     return sorted(findings, key=lambda finding: (finding.seqs, finding.code))
 
 
@@ -225,3 +225,12 @@ def _book_values(state: LedgerState) -> list[Finding]:
             f"{difference['fund']} are registered at {_fen(state, difference['register'])} but "
             f"the books hold {_fen(state, difference['books'])}", seqs))
     return findings
+
+
+def _by_state(state: LedgerState) -> list[Finding]:
+    """Disclosed figures the ledger no longer gives, and bank differences nothing
+    explains: both stand on the state at the log's size."""
+    return [*(Finding("disclosure-mismatch", message, (seq,))
+              for seq, message in flag_rules.disclosure_mismatches(state)),
+            *(Finding("bank-unreconciled", message, (seq,))
+              for seq, message in flag_rules.unreconciled(state))]

@@ -20,12 +20,16 @@ from ledger.format.statements import ZERO_HASH, Entry
 
 if TYPE_CHECKING:
     from ledger.domain.documents import NamedDocument
-    from ledger.domain.records import (Asset, Bid, Catalogue, ConfidentialReport, Disclosure,
-                                       Finding, Flow, Interest, PendingEntry, Policy, Project,
+    from ledger.domain.records import (Asset, BankStatement, Bid, Catalogue,
+                                       ConfidentialReport, Disclosure, Finding, Flow,
+                                       Interest, PendingEntry, Period, Policy, Project,
                                        Question, Resolution, Trade)
 
 Balance = tuple[str, str, str]  # (account, fund, currency)
 FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
+YearKey = tuple[str, str, str, int]  # (account, fund, currency, year)
+# An entry's lines on cash and bank accounts: (date, ((account, fund, currency, amount), ...))
+MoneyLines = tuple[str, tuple[tuple[str, str, str, int], ...]]
 
 @dataclass(frozen=True)
 class KeyRecord:
@@ -119,6 +123,15 @@ class LedgerState:
     inspection_findings: MutableMapping[int, Finding] = field(default_factory=dict)
     # sha256 -> the entries naming it as a document the store keeps (domain/documents.py)
     named_documents: MutableMapping[str, NamedDocument] = field(default_factory=dict)
+    # periods (ledger/domain/periods.py): closed months by "YYYY-MM"; income and
+    # expense balances per year (what a year-end close carries to net assets)
+    periods: MutableMapping[str, Period] = field(default_factory=dict)
+    year_results: MutableMapping[YearKey, int] = field(default_factory=dict)
+    # bank reconciliation (ledger/domain/bank.py): statements by seq; each cash or
+    # bank entry's money lines and the date the cashier confirmed it
+    bank_statements: MutableMapping[int, BankStatement] = field(default_factory=dict)
+    money_lines: MutableMapping[int, MoneyLines] = field(default_factory=dict)
+    confirmed_on: MutableMapping[int, str] = field(default_factory=dict)
 
     @property
     def log_key(self) -> str:

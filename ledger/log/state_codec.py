@@ -28,12 +28,13 @@ from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRec
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: periods, bank statements, findings, documents, confidential reports
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
     records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
     records.Catalogue, records.Disclosure, records.Question, records.Interest,
-    records.ConfidentialReport, records.Finding, NamedDocument)}
+    records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
+    records.BankStatement)}
 SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
 KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
 KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledger.domain.effects import (Effect, EntryPosted, EntryReversed, InterestDeclared,
-                                   PaymentDecided)
+from ledger.domain.effects import (BankStatementRecorded, Effect, EntryConfirmed, EntryPosted,
+                                   EntryReversed, InterestDeclared, MoneyMoved, PaymentDecided)
 from ledger.domain.state import LedgerState
-from projections.flags import checks, payments
+from projections.flags import books, checks, payments
 
 if TYPE_CHECKING:
     from projections.handlers import At
@@ -38,6 +38,12 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
             payments.restand(at.tx, state, at.ledger, effect.entry)
         elif isinstance(effect, InterestDeclared):
             checks.interest_declared(at.tx, state, at.ledger, effect.interest)
+        if isinstance(effect, MoneyMoved):
+            books.touch(at.tx, at.ledger, effect.date)
+        elif isinstance(effect, EntryConfirmed):  # the entry's own date, or an earlier one
+            books.touch(at.tx, at.ledger, min(effect.date, state.money_lines[effect.entry][0]))
+        elif isinstance(effect, BankStatementRecorded):
+            books.touch(at.tx, at.ledger, effect.statement.date)
     if at.entry.statement.type == "trade.awarded":
         checks.awarded(at, state)
     checks.same_key(at, state)
@@ -45,6 +51,10 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
 
 def finish(tx: Tx, states: dict[str, LedgerState]) -> None:
     """At the batch's end, for each ledger it projected: the register against the
-    books (a few rows from the state's assets and balances, whatever the log's size)."""
+    books (a few rows from the state's assets and balances, whatever the log's size),
+    disclosures against the ledger, and the bank reconciliation sheets (projections/
+    flags/books.py: a pass over the cash and bank entries per statement)."""
     for ledger, state in sorted(states.items()):
         checks.book_values(tx, state, ledger)
+        books.disclosures(tx, state, ledger)
+        books.reconciliations(tx, state, ledger)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from ledger.domain.effects import (Effect, InterestDeclared, InterestEnded, LogKeyRotated,
-                                   ProjectRegistered, Signed)
+from ledger.domain.effects import (BankStatementRecorded, Effect, InterestDeclared,
+                                   InterestEnded, LogKeyRotated, ProjectRegistered, Signed)
 from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
@@ -43,8 +43,10 @@ class At:
 Writer = Callable[[At, Any], None]
 
 # Effects no view table shows: ``Signed`` goes into view_log (projections/apply.py);
-# log-key rotations, projects and declared interests are read from the domain state.
-SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded})
+# log-key rotations, projects and declared interests are read from the domain state;
+# bank statements' sheets are found again from it per batch (projections/periods.py).
+SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded,
+                           BankStatementRecorded})
 
 WRITERS: dict[type[Effect], Writer] = {}
 
@@ -68,3 +70,4 @@ def write(at: At, effects: tuple[Effect, ...]) -> None:
 from projections.handlers import approvals, journal, registry  # noqa: E402,F401
 from projections.handlers import governance_assets, governance_records  # noqa: E402,F401
 from projections.handlers import inspection  # noqa: E402,F401
+from projections.handlers import periods  # noqa: E402,F401

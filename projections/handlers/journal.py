@@ -136,7 +136,7 @@ def money_moved(at: At, moved: MoneyMoved) -> None:
               source.counterparty_public, source.reverses, source.signer, source.signer_role,
               source.entry_hash, moved.project))
     tx.add(BALANCE_UPSERT, (at.ledger, line.account, line.fund, line.currency), line.amount)
-    if line.account_class in FLOW_CLASSES:
+    if line.account_class in FLOW_CLASSES and not moved.closing:  # a year-end close is no flow
         tx.add(FLOW_UPSERT, (at.ledger, line.fund, line.currency, day[:7], line.account_class,
                              source.category, source.counterparty_kind,
                              source.counterparty_public), line.amount)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from ledger.client import posting
+from ledger.domain.disclosures import flows_for, period_months
 from ledger.errors import FormatError, LedgerError
 from ledger.domain.redflags import red_flags as reference_flags
 from ledger.log.application import LedgerApplication
@@ -26,7 +27,8 @@ WANG = bidder("王小明", "110101198001010011")
 NAMESAKE = {"kind": "person", "name": "Li Ming", "id": "A-1"}
 OTHER_NAMESAKE = {"kind": "person", "name": "li  ming", "id": "B-2"}  # same name, another id
 EVERY_CODE = {"split-payment", "duplicate-document", "same-key", "outside-project-period",
-              "round-cash", "related-bidder", "book-value-mismatch"}
+              "round-cash", "related-bidder", "book-value-mismatch", "disclosure-mismatch",
+              "bank-unreconciled"}
 
 
 def reference(town: Community) -> list[tuple]:
@@ -116,6 +118,27 @@ def seed_every_flag(town: Community, checkpoint) -> None:
         "张主任", WANG, "relative", member_key_id=town.committee.key_id, note="外甥 nephew"))
     town.submit(town.agent.register_asset("van-1", "vehicle", "巡逻车", "车库", 80_000 * YUAN,
                                           account="1601", fund="general"))
+    checkpoint()
+    disclosed_then_back_dated(town, checkpoint)
+
+
+def disclosed_then_back_dated(town: Community, checkpoint) -> None:
+    """A disclosed quarter a later receipt is back-dated into, and bank statements the
+    books do not explain; a confirmation then changes what is in transit."""
+    town.catalogue()
+    quarter = flows_for(town.state, "fund", "activity", period_months("2026-Q1"))
+    town.submit(town.committee.publish_disclosure(
+        "fund_flows", "2026-04-03", sha("Q1 activity"), period="2026-Q1", fund="activity",
+        totals={"income": quarter.income, "spending": quarter.spending}))
+    checkpoint()
+    back_dated = town.grant("activity", 800 * YUAN, date="2026-03-28").seq
+    town.submit(town.cashier.record_bank_statement("1002", "2026-12-01", 0,
+                                                   sha("general statement"), fund="general"))
+    checkpoint()
+    town.submit(town.cashier.record_bank_statement("1002", "2026-03-31", 800 * YUAN,
+                                                   sha("march statement"), fund="activity"))
+    checkpoint()
+    town.submit(town.cashier.confirm(back_dated, "2026-03-30", "late"))
 
 
 @pytest.mark.parametrize("batch", [1, 7, 500])
