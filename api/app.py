@@ -37,6 +37,7 @@ from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import (audit, funds, governance, public, reports, transactions, usage,
                          web_governance)
 from api.routers.web import router as web_router
+from api.routers.web_reports import router as web_reports_router
 from ledger.domain import policy
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
-           web_governance.router, reports.router]
+           web_governance.router, reports.router, web_reports_router]
 
 
 @dataclass(frozen=True)

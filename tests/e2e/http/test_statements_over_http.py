@@ -136,3 +136,14 @@ def test_bad_ranges_and_unknown_funds_are_clear_problems(http, village):
                    "malformed")
     assert_problem(http.get("/v1/ledgers/no-such-ledger/reports/balance-sheet"), 404,
                    "ledger-not-found")
+
+
+def test_the_notice_board_page_prints_both_statements_of_a_fund(http, village):
+    page = http.get(f"/ledgers/{village.slug}/reports", params={"fund": "renovation"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for text in ("资产负债表", "收益及收益分配表", "货币资金", "3,800.00", "农村集体经济组织会计制度",
+                 "平衡"):
+        assert text in page.text, text
+    bad = http.get(f"/ledgers/{village.slug}/reports", params={"date": "2026-13-01"})
+    assert bad.status_code == 400 and "date" in bad.text
+    assert http.get(f"/ledgers/{village.slug}/reports", params={"fund": "x"}).status_code == 404
