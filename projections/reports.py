@@ -100,6 +100,17 @@ def _lines(chart: Chart | None, accounts: dict, sums: Sums, section: str,
             for zh, en, codes in _layout(chart, accounts, section, statement)]
 
 
+def _by_restriction(lines: list[dict], section: str, accounts: dict, funds: dict,
+                    sums: Sums) -> None:
+    """Each line's amount split into 非限定性 (general funds) and 限定性 (earmarked funds):
+    the columns of the non-profit 业务活动表."""
+    for restricted, key in ((False, "unrestricted"), (True, "restricted")):
+        part = {k: v for k, v in sums.items() if bool(funds[k[1]]["restricted"]) == restricted}
+        totals = _by_top(accounts, part, section)
+        for line in lines:
+            line[key] = sum(totals.get(code, 0) for code in line["codes"])
+
+
 def _surplus_by_fund(accounts: dict, sums: Sums) -> dict[str, int]:
     """Income less expenses per fund (natural signs): what is not yet closed."""
     surplus: dict[str, int] = defaultdict(int)
@@ -175,15 +186,19 @@ def income_statement(view: FinanceView, ledger: str, start: str | None = None,
                      end: str | None = None, fund: str | None = None) -> dict[str, Any]:
     """Income and expenses of entries dated from ``start`` to ``end`` (both included;
     None: open-ended), of one fund or of all, in the standard's layout; closing entries
-    (结转) are left out."""
+    (结转) are left out. Each line also splits into ``unrestricted`` and ``restricted``
+    (general and earmarked funds), the columns of the 业务活动表."""
     start, end = check_date(start, "from"), check_date(end, "to")
     if start is not None and end is not None and start > end:
         raise FormatError(f"from ({start}) is after to ({end})", field="from")
     with view.reading() as tx:
         info, accounts, funds, chart = _books(tx, ledger, fund)
         sums = _sums(tx, ledger, info["currency"], fund, start, end, closing=False)
-    shown = [_section(s, chart, _lines(chart, accounts, sums, s, "income"))
-             for s in INCOME_CLASSES]
+    shown = []
+    for section in INCOME_CLASSES:
+        lines = _lines(chart, accounts, sums, section, "income")
+        _by_restriction(lines, section, accounts, funds, sums)
+        shown.append(_section(section, chart, lines))
     income, expenses = (section["total"] for section in shown)
     title = (chart.income_title_zh, chart.income_title_en) if chart else ("收入支出表",
                                                                           "Income statement")

@@ -147,3 +147,27 @@ def test_the_notice_board_page_prints_both_statements_of_a_fund(http, village):
     bad = http.get(f"/ledgers/{village.slug}/reports", params={"date": "2026-13-01"})
     assert bad.status_code == 400 and "date" in bad.text
     assert http.get(f"/ledgers/{village.slug}/reports", params={"fund": "x"}).status_code == 404
+
+
+def test_a_non_profit_statement_of_activities_splits_restricted_and_unrestricted(
+        http, app, api):
+    npo = [(a.code, a.name_zh, a.name_en, a.account_class, a.kind)
+           for a in CHARTS["npo"].accounts]
+    town = Community.open(app, accounts=npo)
+    for fund, amount in (("general", 40_000), ("activity", 90_000)):  # activity is earmarked
+        app.submit(town.agent.post("2026-04-01", "donation", STREET_OFFICE, [
+            posting("1002", fund, "debit", amount), posting("4101", fund, "credit", amount)]))
+    app.submit(town.agent.post("2026-04-02", "activity", SUPPLIER, [
+        posting("5101", "activity", "debit", 30_000), posting("1002", "activity", "credit", 30_000)]))
+    catch_up(app)
+    statement = _get(http, town.slug, "income-statement")
+    assert statement["chart"] == "npo" and statement["title_zh"] == "业务活动表"
+    donations = _line(statement, "income", "捐赠收入")
+    assert (donations["unrestricted"], donations["restricted"], donations["amount"]) == (
+        40_000, 90_000, 130_000)
+    sheet = _get(http, town.slug, "balance-sheet")
+    assert _line(sheet, "net_assets", "非限定性净资产")["amount"] == 40_000
+    assert _line(sheet, "net_assets", "限定性净资产")["amount"] == 60_000
+    assert sheet["balanced"]
+    page = http.get(f"/ledgers/{town.slug}/reports").text
+    assert "非限定性" in page and "民间非营利组织会计制度" in page
