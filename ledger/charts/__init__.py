@@ -8,7 +8,7 @@
 This is reference data, not a rule of the log: ``sunledger init --chart`` opens the
 chart as ordinary ``account.opened`` statements, and the reports group balances by
 its lines. A sub-account by counterparty or project is ``<code>.<suffix>`` (e.g.
-``202.01`` or ``2202.renovation-a``): it reports on its parent's line.
+``211.01`` or ``2202.renovation-a``): it reports on its parent's line.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ CHARTS: dict[str, Chart] = {
 
 
 def top_code(code: str) -> str:
-    """The standard account a code reports under: ``202.01`` -> ``202``."""
+    """The standard account a code reports under: ``211.01`` -> ``211``."""
     return code.split(".", 1)[0]
 
 

@@ -54,7 +54,7 @@ def decide_account_opened(ctx: Context) -> None:
 
 
 def _check_parent(state: LedgerState, code: str, account_class: str) -> None:
-    """A sub-account (``202.01``: payables to one counterparty) reports on its parent's
+    """A sub-account (``211.01``: payables to one counterparty) reports on its parent's
     line of the balance sheet, so it keeps the parent's class."""
     parent = state.accounts.get(code.split(".", 1)[0]) if "." in code else None
     if parent is not None and parent.account_class != account_class:

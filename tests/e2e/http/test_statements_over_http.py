@@ -20,7 +20,7 @@ from tests.builders.http import assert_problem, csv_rows
 
 VILLAGE = [(a.code, a.name_zh, a.name_en, a.account_class, a.kind)
            for a in CHARTS["village"].accounts] + [
-    ("202.01", "应付款—安居装修", "Payables: the builder", "liability", None)]
+    ("211.01", "应付款—安居装修", "Payables: the builder", "liability", None)]
 
 
 @pytest.fixture
@@ -95,10 +95,10 @@ def test_the_statements_download_as_csv_in_yuan(http, demo):
 @pytest.fixture
 def village(app, api) -> Community:
     town = Community.open(app, accounts=VILLAGE)
-    for lines in ([("102", "debit", 500_000), ("522", "credit", 500_000)],
-                  [("512", "debit", 120_000), ("102", "credit", 120_000)],
-                  [("512", "debit", 80_000), ("202.01", "credit", 80_000)]):
-        app.submit(town.agent.post("2026-03-01", "works", SUPPLIER if lines[0][0] == "512"
+    for lines in ([("102", "debit", 500_000), ("503", "credit", 500_000)],
+                  [("514", "debit", 120_000), ("102", "credit", 120_000)],
+                  [("514", "debit", 80_000), ("211.01", "credit", 80_000)]):
+        app.submit(town.agent.post("2026-03-01", "works", SUPPLIER if lines[0][0] == "514"
                                    else STREET_OFFICE,
                                    [posting(code, "renovation", side, amount)
                                     for code, side, amount in lines]))
@@ -115,7 +115,7 @@ def test_a_village_ledger_reports_on_the_standards_lines(http, village):
     sheet = _get(http, village.slug, "balance-sheet", fund="renovation")
     assert sheet["chart"] == "village" and sheet["balanced"]
     assert _line(sheet, "asset", "货币资金")["amount"] == 380_000
-    assert _line(sheet, "liability", "应付款项")["amount"] == 80_000  # 202.01 under 202
+    assert _line(sheet, "liability", "应付款项")["amount"] == 80_000  # 211.01 under 211
     assert _line(sheet, "net_assets", "未分配收益")["amount"] == 300_000
     assert [s["label_zh"] for s in sheet["sections"]] == ["资产", "负债", "所有者权益"]
     statement = _get(http, village.slug, "income-statement", fund="renovation")

@@ -46,16 +46,16 @@ def test_an_unknown_chart_is_refused_before_anything_is_written(cli, slug):
 
 def test_a_sub_account_by_counterparty_opens_under_a_standard_account(cli, slug):
     _init(cli, slug, "--chart", "village")
-    cli.ok("account", "open", slug, "202.01", "--zh", "应付款—某建筑公司",
+    cli.ok("account", "open", slug, "211.01", "--zh", "应付款—某建筑公司",
            "--en", "Payables: a builder", "--class", "liability", "--key", "admin")
-    assert _accounts(cli, slug)["202.01"].account_class == "liability"
+    assert _accounts(cli, slug)["211.01"].account_class == "liability"
 
 
 def test_a_sub_account_of_another_class_than_its_parent_is_refused_and_nothing_changes(
         cli, slug):
     _init(cli, slug, "--chart", "village")
     cli.slug = slug
-    line = cli.refuses("rule-violated", "account", "open", slug, "202.01", "--zh", "应付款—某公司",
+    line = cli.refuses("rule-violated", "account", "open", slug, "211.01", "--zh", "应付款—某公司",
                        "--en", "Payables: a firm", "--class", "asset", "--key", "admin")
-    assert "202" in line and "liability" in line
-    assert "202.01" not in _accounts(cli, slug)
+    assert "211" in line and "liability" in line
+    assert "211.01" not in _accounts(cli, slug)

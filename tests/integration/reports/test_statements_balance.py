@@ -23,9 +23,9 @@ from tests.builders.community import STREET_OFFICE, SUPPLIER, Community
 FUNDS = ("general", "activity", "renovation")
 VILLAGE = [(a.code, a.name_zh, a.name_en, a.account_class, a.kind)
            for a in CHARTS["village"].accounts] + [
-    ("202.01", "应付款—安居装修", "Payables: the builder", "liability", None)]
+    ("211.01", "应付款—安居装修", "Payables: the builder", "liability", None)]
 # (bank, income, expense, payable, net assets) of each chart
-CODES = {"village": ("102", "522", "512", "202.01", "321"),
+CODES = {"village": ("102", "503", "514", "211.01", "321"),
          "own": ("1002", "4001", "5001", "2001", None)}
 DAYS = st.integers(0, 364)
 steps = st.lists(st.one_of(
