@@ -37,8 +37,9 @@ from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBucket
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import (audit, confidential, documents, funds, governance, inspection,
-                         periods, public, transactions, usage, web_governance)
+                         periods, public, reports, transactions, usage, web_governance)
 from api.routers.web import router as web_router
+from api.routers.web_reports import router as web_reports_router
 from ledger.directory import DirectoryFile
 from ledger.domain import policy
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
            confidential.router, web_governance.router, documents.router, inspection.router,
-           periods.router]
+           periods.router, reports.router, web_reports_router]
 
 
 @dataclass(frozen=True)

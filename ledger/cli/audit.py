@@ -124,26 +124,49 @@ def _verify_store(cli: Any, slug: str, **options: Any) -> Any:
 def export(
     ctx: typer.Context,
     ledger: LedgerArg,
-    bundle: Annotated[Path, typer.Option(
+    bundle: Annotated[Optional[Path], typer.Option(
         "--bundle", metavar="DIR", file_okay=False,
         help="Write entries.ndjson, checkpoint, figures and figures.json here, for offline "
-             "audit.")],
+             "audit.")] = None,
+    beancount: Annotated[Optional[Path], typer.Option(
+        "--beancount", metavar="FILE", dir_okay=False,
+        help="Write the books as one beancount file (bean-check accepts it; its balances "
+             "are the figures at the checkpoint signed now).")] = None,
 ) -> None:
-    """Sign a checkpoint of the ledger now and write an audit bundle for it."""
+    """Sign a checkpoint of the ledger now and write an audit bundle, or the books as a
+    beancount file, for it."""
     from ledger.format.checkpoints import Checkpoint
     from ledger.format.notes import split_note
-    from ledger.verify.bundle import export_bundle
     from ledger.log.checkpointing import CheckpointLog
 
+    if (bundle is None) == (beancount is None):
+        raise FormatError("give one of --bundle DIR or --beancount FILE")
     cli = cli_of(ctx)
+    if cli.app.reader.size(ledger) == 0:
+        raise LedgerNotFound(f"ledger {ledger!r} does not exist in {cli.settings.describe()}")
     log = CheckpointLog(cli.app)
     note = log.issue(ledger)
-    kept = log.figures(ledger, Checkpoint.parse(split_note(note)[0]).size)
+    size = Checkpoint.parse(split_note(note)[0]).size
+    if beancount is not None:
+        _export_beancount(cli, ledger, size, beancount.expanduser())
+        return
+    from ledger.verify.bundle import export_bundle
+
+    kept = log.figures(ledger, size)
     count = export_bundle(cli.app, ledger, bundle.expanduser(), note,
                           (kept.note, kept.document()))
     out().print(f"wrote {count} entries, their checkpoint and figures to "
                 f"{escape(str(bundle))}")
     out().print(f"check it with: sunledger verify {escape(str(bundle))}")
+
+
+def _export_beancount(cli: Any, ledger: str, size: int, path: Path) -> None:
+    from ledger.beancount import write_beancount
+
+    write_beancount(cli.app, ledger, size, path)
+    out().print(f"wrote the books of {ledger} at size {size} (the figures of that checkpoint) "
+                f"to {escape(str(path))}")
+    out().print(f"check it with: bean-check {escape(str(path))}")
 
 
 def checkpoint(ctx: typer.Context, ledger: LedgerArg) -> None:

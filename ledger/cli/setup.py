@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ledger.charts import CHARTS, Chart
 from ledger.domain import policy
 
 from ledger.format import money
@@ -57,6 +58,22 @@ def _check_genesis_inputs(name: str, origin: str, currency: str) -> None:
     money.minor_digits(currency)
 
 
+def _standard_chart(name: str | None) -> Chart | None:
+    if name is None:
+        return None
+    if name not in CHARTS:
+        raise FormatError(f"--chart {name!r} is not a standard chart: give "
+                          f"{' or '.join(sorted(CHARTS))}")
+    return CHARTS[name]
+
+
+def _open_chart(cli: Any, signer: Signer, chart: Chart) -> None:
+    """The chart as ordinary account.opened statements, one entry per account."""
+    for account in chart.accounts:
+        cli.submit(signer.open_account(account.code, account.name_zh, account.name_en,
+                                       account.account_class, account.kind))
+
+
 def _public_origin(settings: Settings, ledger: str) -> str:
     """The genesis names the checkpoint origin for good: no placeholder host is made up."""
     if not settings.public_origin:
@@ -101,11 +118,17 @@ def init(
     if_missing: Annotated[bool, typer.Option(
         "--if-missing", help="If the ledger already exists, leave it as it is and succeed "
                              "(so a setup script can run twice).")] = False,
+    chart: Annotated[Optional[str], typer.Option(
+        "--chart", metavar="village|npo",
+        help="Open a standard chart of accounts: village (农村集体经济组织会计制度, "
+             "财会〔2023〕14号) or npo (民间非营利组织会计制度, 财会〔2004〕7号).")] = None,
 ) -> None:
-    """Open a new ledger: admin key, server log key, genesis entry (seq 0). With a
-    directory of ledgers (SUNLEDGER_DIRECTORY), on the database it places LEDGER on."""
+    """Open a new ledger: admin key, server log key, genesis entry (seq 0), and with
+    --chart the accounts of a standard chart (signed by the admin). With a directory of
+    ledgers (SUNLEDGER_DIRECTORY), on the database it places LEDGER on."""
     cli = cli_of(ctx)
     _check_slug(ledger)
+    standard = _standard_chart(chart)
     _place_by_directory(cli, ledger)
     if cli.app.reader.size(ledger):
         if if_missing:
@@ -128,8 +151,13 @@ def init(
     # Signed now, not by the server's timer: /checkpoint answers from the first request.
     from ledger.log.checkpointing import CheckpointLog
 
+    if standard is not None:
+        _open_chart(cli, Signer(key, ledger), standard)
     CheckpointLog(cli.app).issue(ledger)
     console = out()
+    if standard is not None:
+        console.print(f"opened the {len(standard.accounts)} accounts of "
+                      f"{standard.title_zh} ({escape(standard.source)})")
     console.print(f"opened ledger [bold]{ledger}[/bold] ({escape(name)}) in "
                   f"{escape(cli.settings.describe())}")
     console.print(f"admin key {key.key_id} {'made at' if made else 'from'} {escape(str(path))}",

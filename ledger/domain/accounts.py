@@ -50,6 +50,17 @@ def decide_account_opened(ctx: Context) -> None:
         raise DomainError("only asset accounts can hold cash or bank money", account=code)
     if code in ctx.state.accounts:
         raise DomainError(f"account {code} already exists", account=code)
+    _check_parent(ctx.state, code, account_class)
+
+
+def _check_parent(state: LedgerState, code: str, account_class: str) -> None:
+    """A sub-account (``211.01``: payables to one counterparty) reports on its parent's
+    line of the balance sheet, so it keeps the parent's class."""
+    parent = state.accounts.get(code.split(".", 1)[0]) if "." in code else None
+    if parent is not None and parent.account_class != account_class:
+        raise DomainError(f"sub-account {code} must have the class of its parent "
+                          f"{parent.code} ({parent.account_class}), not {account_class}",
+                          account=code, parent=parent.code)
 
 
 @decide_account_opened.applier

@@ -72,10 +72,16 @@ def _postings(value: Any) -> tuple[Posting, ...] | None:
     return tuple(found)
 
 
-class FiguresTally:
-    """Balances moved so far, fed ``money_facts`` in seq order."""
+Move = tuple[int, int, tuple[Posting, ...]]  # (entry moved, seq it moved at, its postings)
 
-    def __init__(self) -> None:
+
+class FiguresTally:
+    """Balances moved so far, fed ``money_facts`` in seq order. With ``keep_moves``,
+    ``moves`` lists every entry that moved, in the order it moved (an export in
+    another format follows the same rule, so it cannot drift from the figures)."""
+
+    def __init__(self, keep_moves: bool = False) -> None:
+        self.moves: list[Move] | None = [] if keep_moves else None
         self.currency = ""
         self.classes: dict[str, Any] = {}
         self.money_accounts: set[str] = set()
@@ -89,13 +95,13 @@ class FiguresTally:
             if self.threshold is not None and self._payment(facts[1]) >= self.threshold:
                 self.held[seq] = facts[1]
             else:
-                self._move(facts[1])
+                self._move(seq, seq, facts[1])
         elif type_ == "entry.reversed":
-            self._move(facts[1])
+            self._move(seq, seq, facts[1])
         elif type_ == "entry.approved" or type_ == "entry.rejected":
             postings = self.held.pop(facts[1], None)
             if postings is not None and type_ == "entry.approved":
-                self._move(postings)
+                self._move(facts[1], seq, postings)
         elif type_ == "account.opened" and facts[1] not in self.classes:  # opened once
             self.classes[facts[1]] = facts[2]
             if facts[3] in MONEY_KINDS:
@@ -110,7 +116,9 @@ class FiguresTally:
                     if account in self.money_accounts and (currency or self.currency) == self.currency)
         return max(0, -total)
 
-    def _move(self, postings: tuple[Posting, ...]) -> None:
+    def _move(self, entry: int, seq: int, postings: tuple[Posting, ...]) -> None:
+        if self.moves is not None:
+            self.moves.append((entry, seq, postings))
         for account, fund, currency, signed in postings:
             self.signed[(account, fund, currency or self.currency)] += signed
 

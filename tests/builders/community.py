@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Iterable
 
 import pytest
 
@@ -87,7 +88,9 @@ class Community:
 
     @classmethod
     def open(cls, app: LedgerApplication, slug: str | None = None, *,
-             clock: Clock | None = None, governance: bool = False) -> Community:
+             clock: Clock | None = None, governance: bool = False,
+             accounts: Iterable[tuple] | None = None) -> Community:
+        """``accounts``: (code, 中文, English, class, kind) rows instead of ``ACCOUNTS``."""
         slug = slug or f"xinzhu-{uuid.uuid4().hex[:8]}"
         origin = f"sunledger.example/{slug}"
         people = {role: Signer(SigningKey.generate(role), slug)
@@ -100,7 +103,7 @@ class Community:
             app.submit(town.admin.register_key(people[role].key, [role], f"{role} of {slug}"))
         for code, zh, en, restricted in FUNDS:
             app.submit(town.agent.create_fund(code, zh, en, restricted=restricted))
-        for code, zh, en, cls_, kind in ACCOUNTS:
+        for code, zh, en, cls_, kind in (ACCOUNTS if accounts is None else accounts):
             app.submit(town.agent.open_account(code, zh, en, cls_, kind))
         if governance:
             town.take_up_governance()

@@ -36,7 +36,8 @@ def finance_pages(site) -> list[str]:
     return [site.base_url + "/", site.url(), site.url(f"?year={site.year - 1}"),
             site.url("/transactions"), site.url("/transactions?category=文体活动"),
             site.url(f"/transactions/{seqs['subsidy']}"),
-            site.url(f"/transactions/{seqs['withdrawal']}"), site.url("/transactions/999999")]
+            site.url(f"/transactions/{seqs['withdrawal']}"), site.url("/transactions/999999"),
+            site.url("/reports"), site.url("/reports?fund=activity&from=2026-01-01")]
 
 
 def governance_pages(site) -> list[str]:
