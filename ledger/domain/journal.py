@@ -19,7 +19,7 @@ from typing import Any
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import dates, fields
+from ledger.domain import contract_payments, dates, fields
 from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
                                    MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type
@@ -124,13 +124,15 @@ def _project(ctx: Context, postings: list[Posting]) -> None:
 
 @statement_type("entry.posted")
 def decide_posted(ctx: Context) -> None:
-    fields.only_fields(ctx.body, POSTED_FIELDS - {"memo"}, {"memo", "documents", "project"})
+    fields.only_fields(ctx.body, POSTED_FIELDS - {"memo"},
+                       {"memo", "documents", "project", "contract", "schedule_line"})
     _common_fields(ctx)
     fields.code(ctx.body, "category")
     _counterparty(ctx.body)
     postings = _postings(ctx, ctx.body["postings"])
     _project(ctx, postings)
     check_money_accounts(ctx.state, postings)
+    contract_payments.check_entry(ctx, postings, payment_amount(ctx.state, postings))
 
 
 def signed_postings(body: dict[str, Any], currency: str) -> list[Posting]:
@@ -202,12 +204,13 @@ def apply_posted(state: LedgerState, entry: Entry) -> Effects:
     posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project)
     amount = payment_amount(state, postings)
     level = current_policy(state).level(amount)
+    counted = contract_payments.record(state, seq, body, postings, amount)
     if level is not None:
         state.pending[seq] = PendingEntry(seq, entry.signed.signer, amount, level, body["date"],
                                           tuple(postings))
-        return (posted, PaymentHeld(seq, seq, level, amount))
+        return (posted, PaymentHeld(seq, seq, level, amount), *counted)
     return (posted, *apply_money(state, seq, seq, entry.signed.signer, postings, body["date"],
-                                 project))
+                                 project), *counted)
 
 
 def mirrored(postings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -274,7 +277,8 @@ def apply_reversed(state: LedgerState, entry: Entry) -> Effects:
     posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project,
                           reverses=original)
     moved = apply_money(state, seq, seq, entry.signed.signer, postings, body["date"], project)
-    return (posted, *moved, EntryReversed(seq, original))
+    return (posted, *moved, EntryReversed(seq, original),
+            *contract_payments.take_back(state, seq, original))
 
 
 @statement_type("entry.confirmed")

@@ -53,6 +53,12 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "question.closed": frozenset({"committee", "supervisor"}),
     "interest.declared": frozenset({"committee", "supervisor"}),
     "interest.ended": frozenset({"committee", "supervisor"}),
+    # contracts (合同台账): the committee signs for the community; acceptance (验收)
+    # is witnessed by the committee or the supervisors.
+    "contract.signed": frozenset({"committee"}),
+    "contract.amended": frozenset({"committee"}),
+    "contract.accepted": frozenset({"committee", "supervisor"}),
+    "contract.ended": frozenset({"committee"}),
 }
 
 
@@ -94,6 +100,7 @@ major_roles_allowed = frozenset({"committee", "supervisor", "auditor"})
 resolution_quorum = (2, 3)        # attendance >= 2/3 of representatives
 representatives_max = 10_000
 lease_months_max = 240
+contract_lines_max = 400       # amounts due in one contract's schedule (20 years monthly)
 bids_per_trade_max = 500
 settlement_entries_max = 64
 catalogue_items_max = 64

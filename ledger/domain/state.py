@@ -19,6 +19,7 @@ from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
 
 if TYPE_CHECKING:
+    from ledger.domain.contract_records import Contract, ContractPayment
     from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
                                        PendingEntry, Policy, Project, Question, Resolution,
                                        Trade)
@@ -112,6 +113,11 @@ class LedgerState:
     questions: MutableMapping[int, Question] = field(default_factory=dict)
     # by seq of interest.declared
     interests: MutableMapping[int, Interest] = field(default_factory=dict)
+    # contracts (contract_records.py): by seq of contract.signed; what each entry.posted
+    # naming a contract or project counted (by its seq); a project's cumulative payments
+    contracts: MutableMapping[int, Contract] = field(default_factory=dict)
+    contract_payments: MutableMapping[int, ContractPayment] = field(default_factory=dict)
+    project_paid: MutableMapping[str, int] = field(default_factory=dict)
 
     @property
     def log_key(self) -> str:
