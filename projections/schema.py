@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -20,7 +20,31 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_catalogues", "view_questions", "view_gov_steps",
           # red flags (projections/flags)
           "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
-          "view_flag_awards", "view_flag_shown")
+          "view_flag_awards", "view_flag_shown",
+          # contracts (projections/handlers/contracts.py)
+          "view_contracts", "view_contract_lines", "view_contract_entries")
+
+# Contracts (合同台账): each contract's latest state, its schedule lines with what is
+# settled of each, and the entries that settled (or took back) them. What is due and
+# overdue on a day is asked of ledger.domain.contract_rules when read.
+CONTRACT_DDL = (
+    "CREATE TABLE IF NOT EXISTS view_contracts (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "direction TEXT NOT NULL, party_kind TEXT NOT NULL, party_public TEXT NOT NULL, "
+    "party_name TEXT NOT NULL, subject TEXT NOT NULL, fund TEXT NOT NULL, "
+    "total BIGINT NOT NULL, starts TEXT NOT NULL, ends TEXT NOT NULL, status TEXT NOT NULL, "
+    "asset TEXT, trade BIGINT, project TEXT, resolution BIGINT, winning_price BIGINT, "
+    "annual_rent BIGINT, contract_sha256 TEXT NOT NULL, accepted_seq BIGINT, ended_on TEXT, "
+    "committed BIGINT NOT NULL, settled BIGINT NOT NULL, lines BIGINT NOT NULL, "
+    "recorded_at TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_contracts_ends ON view_contracts (ledger, status, ends)",
+    "CREATE TABLE IF NOT EXISTS view_contract_lines (ledger TEXT NOT NULL, "
+    "contract BIGINT NOT NULL, line BIGINT NOT NULL, due_on TEXT NOT NULL, "
+    "amount BIGINT NOT NULL, kind TEXT NOT NULL, settled BIGINT NOT NULL, "
+    "PRIMARY KEY (ledger, contract, line))",
+    "CREATE TABLE IF NOT EXISTS view_contract_entries (ledger TEXT NOT NULL, "
+    "contract BIGINT NOT NULL, seq BIGINT NOT NULL, entry BIGINT NOT NULL, "
+    "amount BIGINT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (ledger, contract, seq))",
+)
 
 # Red flags (projections/flags): the findings, and the indexes they are found by.
 FLAG_DDL = (
@@ -187,6 +211,7 @@ DDL = (
     "ref TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, signer_role TEXT NOT NULL, "
     "recorded_at TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (ledger, subject, ref, seq))",
     *FLAG_DDL,
+    *CONTRACT_DDL,
 )
 
 # The ORDER BY that makes a table dump comparable (primary key order).
@@ -206,4 +231,6 @@ ORDER = {
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
     "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",
+    "view_contracts": "ledger, seq", "view_contract_lines": "ledger, contract, line",
+    "view_contract_entries": "ledger, contract, seq",
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from ledger.domain.effects import (Effect, InterestDeclared, InterestEnded, LogKeyRotated,
-                                   ProjectRegistered, Signed)
+                                   ProjectPaid, ProjectRegistered, Signed)
 from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
@@ -43,8 +43,10 @@ class At:
 Writer = Callable[[At, Any], None]
 
 # Effects no view table shows: ``Signed`` goes into view_log (projections/apply.py);
-# log-key rotations, projects and declared interests are read from the domain state.
-SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded})
+# log-key rotations, projects (and their cumulative payments) and declared interests
+# are read from the domain state.
+SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, ProjectPaid, InterestDeclared,
+                           InterestEnded})
 
 WRITERS: dict[type[Effect], Writer] = {}
 
@@ -67,3 +69,4 @@ def write(at: At, effects: tuple[Effect, ...]) -> None:
 # Writer modules register themselves on import (they need ``writes`` above).
 from projections.handlers import approvals, journal, registry  # noqa: E402,F401
 from projections.handlers import governance_assets, governance_records  # noqa: E402,F401
+from projections.handlers import contracts  # noqa: E402,F401
