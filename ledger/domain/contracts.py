@@ -122,6 +122,8 @@ def major_resolution(ctx: Context, total: int, trade: int | None, project: str |
             raise DomainError("this contract is below the major threshold; sign it without a "
                               "resolution")
         return None
+    if "resolution" not in ctx.body and trade is not None:
+        return ctx.state.trades[trade].resolution  # a trade's resolution, co-signed before notice
     if "resolution" not in ctx.body:
         raise ApprovalRequired(f"a contract worth {total} reaches the major threshold "
                                f"{threshold} (三重一大): cite the residents' resolution about it "
@@ -241,6 +243,7 @@ def apply_signed(state: LedgerState, entry: Entry) -> Effects:
     contract = state.contracts[entry.seq] = Contract(
         entry.seq, body["direction"], tenant["kind"], tenant["name"], tenant.get("id", ""),
         body["subject"], body["fund"], body["total"], body["starts"], body["ends"], lines,
-        body["contract_sha256"], asset, trade, body.get("project"), body.get("resolution"),
+        body["contract_sha256"], asset, trade, body.get("project"),
+        body.get("resolution", state.trades[trade].resolution if trade is not None else None),
         winning, annual, retention["account"] if retention else None, history=(entry.seq,))
     return (ContractSigned(entry.seq, contract),)

@@ -78,3 +78,45 @@ def settling(town: Community, contract: int, amount: int, date: str, *, fund: st
     if line is not None:
         body["schedule_line"] = line
     return town.agent.sign("entry.posted", body)
+
+
+def accept(town: Community, contract: int, on: str = "2026-06-28") -> int:
+    return town.submit(town.committee.sign("contract.accepted", {
+        "contract": contract, "accepted_on": on, "report_sha256": sha(f"验收 {contract}")}))
+
+
+def contract_story(town: Community, clock) -> dict[str, int]:
+    """Every path of a contract: a lease from a trade with rent received, one receipt
+    reversed, an amendment and an early end; a works contract with a held instalment
+    approved and another rejected, acceptance, the final payment and the retention."""
+    town.set_policy(approval=20_000 * YUAN, major=150_000 * YUAN)
+    lease = sign(town, lease_body(contracted_lease(town, clock)))
+    town.submit(settling(town, lease, 10_500 * YUAN, "2026-04-02", line=0))
+    wrong = settling(town, lease, 10_500 * YUAN, "2026-05-02")
+    wrong_seq = town.submit(wrong)
+    town.submit(town.agent.reverse(wrong_seq, wrong.statement.body["postings"], "2026-05-03",
+                                   "记错 recorded twice"))
+    town.submit(town.committee.sign("contract.amended", {
+        "contract": lease, "amendment_sha256": sha("补充协议"), "reason": "提前一年结束",
+        "ends": "2028-03-31", "schedule": {"every": "month", "amount": 10_500 * YUAN},
+        "total": 10_500 * YUAN * 24}))
+    town.grant("renovation", 500_000 * YUAN)
+    works = sign(town, works_body())
+    held = town.submit(settling(town, works, 30_000 * YUAN, "2026-03-15", fund="renovation",
+                                receipt=False, line=0))
+    town.submit(town.committee.sign("entry.rejected", {"entry": held, "reason": "发票不符"}))
+    held = town.submit(settling(town, works, 30_000 * YUAN, "2026-03-16", fund="renovation",
+                                receipt=False, line=0))
+    town.submit(town.committee.approve(held))
+    town.submit(settling(town, works, 60_000 * YUAN, "2026-04-15", fund="renovation",
+                         receipt=False, line=1))
+    accept(town, works)
+    town.submit(settling(town, works, 7_000 * YUAN, "2026-06-30", fund="renovation",
+                         receipt=False, line=2))
+    town.submit(settling(town, works, 3_000 * YUAN, "2026-11-30", fund="renovation",
+                         receipt=False, line=3,
+                         extra_postings=[posting("2001", "renovation", "debit", 3_000 * YUAN),
+                                         posting("1002", "renovation", "credit", 3_000 * YUAN)]))
+    town.submit(town.committee.sign("contract.ended", {
+        "contract": lease, "ended_on": "2027-12-31", "reason": "承租人提前退租"}))
+    return {"lease": lease, "works": works}
