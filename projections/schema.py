@@ -72,7 +72,8 @@ FLAG_DDL = (
     "standing BIGINT NOT NULL, date TEXT NOT NULL, party_key TEXT NOT NULL, "
     "party_name TEXT NOT NULL, party_id TEXT NOT NULL, amount BIGINT NOT NULL, "
     "cash BIGINT NOT NULL, approval_threshold BIGINT, split_window_days BIGINT NOT NULL, "
-    "round_cash_limit BIGINT NOT NULL, may_be_split BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "round_cash_limit BIGINT NOT NULL, may_be_split BIGINT NOT NULL, major_threshold BIGINT, "
+    "may_be_split_major BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
     "CREATE INDEX IF NOT EXISTS view_flag_entries_party "
     "ON view_flag_entries (ledger, party_key, date, seq)",
     # Receipts and invoices by hash: which entries each one supports.

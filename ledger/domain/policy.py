@@ -109,5 +109,6 @@ answer_text_bytes_max = 4_000
 split_window_days_default = 30    # red flag: split payments within this window
 round_cash_limit_fen_default = 100_000  # red flag: round cash payments of 1,000 yuan and up
 round_cash_unit_fen = 10_000      # "round" means a whole multiple of 100 yuan
+arrears_grace_days = 30           # red flag: rent unpaid this long after it fell due
 MANDATORY_DISCLOSURES = frozenset({"fund_flows", "livelihood_funds", "asset_trades",
                                    "resolutions"})

@@ -45,6 +45,8 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
 
 def finish(tx: Tx, states: dict[str, LedgerState]) -> None:
     """At the batch's end, for each ledger it projected: the register against the
-    books (a few rows from the state's assets and balances, whatever the log's size)."""
+    books (a few rows from the state's assets and balances, whatever the log's size),
+    and the contracts' findings (rent below the winning bid, arrears)."""
     for ledger, state in sorted(states.items()):
         checks.book_values(tx, state, ledger)
+        checks.contracts(tx, state, ledger)
