@@ -35,7 +35,7 @@ from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBucket
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import (audit, contracts, funds, governance, public, transactions, usage,
-                         web_governance)
+                         web_contracts, web_governance)
 from api.routers.web import router as web_router
 from ledger.domain import policy
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
-           web_governance.router, contracts.router]
+           web_governance.router, contracts.router, web_contracts.router]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from ledger.format.checkpoints import Checkpoint
 from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
-from projections import disclosure_schedule, queries
+from projections import contracts, disclosure_schedule, queries
 from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 
@@ -45,6 +45,7 @@ TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
 STATIC_DIR = API_DIR / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 latest_items_max = 10
+arrears_items_max = 5  # contracts in arrears named on the community page (the rest: /contracts)
 page_items_default = 20
 page_items_max = 100
 
@@ -220,6 +221,8 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
         latest = queries.transactions(view, ledger, limit=latest_items_max)
         disclosures_due = disclosure_schedule.schedule(
             view, ledger, server_today(request.app.state.ledger), LEDGER_TIME_ZONE)
+        rent_owed = contracts.receivables(view, ledger, server_today(request.app.state.ledger),
+                                          limit=arrears_items_max)
     except LedgerError as error:
         return error_page(request, error)
     fund_names = {f["fund"]: f for f in balances["funds"]}
@@ -232,7 +235,9 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                   latest=latest["items"], fund_names=fund_names,
                   checkpoint=latest_checkpoint(checkpoints, ledger),
                   genesis=genesis_hash(view, ledger), status=status,
-                  disclosure_schedule=disclosures_due, api=api_base(request, ledger))
+                  disclosure_schedule=disclosures_due, api=api_base(request, ledger),
+                  rent_arrears=[item for item in rent_owed["items"] if item["arrears"]],
+                  rent_in_arrears=rent_owed["in_arrears"])
 
 
 FILTER_FIELDS = ("fund", "category", "date_from", "date_to")

@@ -95,3 +95,30 @@ def test_an_unknown_contract_is_a_404_problem_and_a_bad_cursor_a_422(http, town,
     assert missing.headers["content-type"] == "application/problem+json"
     bad = http.get(f"/v1/ledgers/{town.slug}/receivables", params={"cursor": "soon"})
     assert bad.status_code == 422
+
+
+def test_the_community_page_names_the_lease_in_arrears_and_the_contracts_page_lists_it(
+        http, town, app, clock):
+    won, later = _two_leases(town, clock)
+    catch_up(app)
+    page = http.get(f"/ledgers/{town.slug}").text
+    notice = page[page.index('id="rent-arrears"'):]
+    notice = notice[:notice.index("</div>")]
+    assert f'data-seq="{won}"' in notice and f'data-seq="{later}"' not in notice
+    assert "王*" in notice and "王小明" not in page
+    days = (_today(clock) - date(2026, 5, 1)).days
+    assert f"逾期 {days} 天" in notice
+
+    listing = http.get(f"/ledgers/{town.slug}/contracts")
+    assert listing.status_code == 200
+    assert 'id="contracts-in-arrears"' in listing.text
+    rows = listing.text[listing.text.index('id="receivable"'):listing.text.index('id="payable"')]
+    assert rows.index(f'data-seq="{won}"') < rows.index(f'data-seq="{later}"')
+    assert "王小明" not in listing.text
+
+
+def test_a_community_without_arrears_shows_no_arrears_notice(http, town, app):
+    catch_up(app)
+    assert 'id="rent-arrears"' not in http.get(f"/ledgers/{town.slug}").text
+    listing = http.get(f"/ledgers/{town.slug}/contracts")
+    assert listing.status_code == 200 and 'id="contracts-in-arrears"' not in listing.text
