@@ -33,7 +33,7 @@ resolution_app = typer.Typer(help="Residents' representative resolutions (四议
 
 
 def register(app: typer.Typer) -> None:
-    from ledger.cli import governance_public, governance_trades
+    from ledger.cli import governance_contracts, governance_public, governance_trades
 
     app.add_typer(asset_app, name="asset")
     app.add_typer(policy_app, name="policy")
@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(resolution_app, name="resolution")
     governance_trades.register(app)
     governance_public.register(app)
+    governance_contracts.register(app)
 
 
 def key_option(role: str) -> typer.models.OptionInfo:
