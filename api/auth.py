@@ -38,6 +38,7 @@ AUDIT_ROLES: dict[str, frozenset[str]] = {
     "pending-approvals": READERS,
     "reversals": READERS,
     "findings": READERS,
+    "contracts": READERS,
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="ledger-key token",

@@ -27,7 +27,8 @@ STATUSES = frozenset({"active", "ended"})
 EXPIRING_DAYS_MAX = 3660
 NO_ARREARS = "9999-12-31"  # sorts after every due date: contracts without arrears come last
 RECEIVABLE_CURSOR_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}:[0-9]{1,16}$")
-COLUMNS = ("seq, direction, party_kind, party_public, subject, fund, total, starts, ends, "
+COLUMNS = ("seq, direction, party_kind, party_public, party_name, subject, fund, total, starts, "
+           "ends, "
            "status, asset, trade, project, resolution, winning_price, annual_rent, "
            "contract_sha256, accepted_seq, ended_on, committed, settled, lines, recorded_at, "
            "last_seq")
@@ -38,9 +39,12 @@ def _lines(tx: Tx, ledger: str, contract: int) -> list[dict[str, Any]]:
                   "WHERE ledger = ? AND contract = ? ORDER BY line", (ledger, contract))
 
 
-def _shown(row: dict[str, Any], lines: list[dict[str, Any]], today: date) -> dict[str, Any]:
-    """A contract row with its position on ``today`` and its arrears."""
-    kind, name = row.pop("party_kind"), row.pop("party_public")
+def _shown(row: dict[str, Any], lines: list[dict[str, Any]], today: date,
+           full_names: bool = False) -> dict[str, Any]:
+    """A contract row with its position on ``today`` and its arrears; the party masked
+    if a person, unless ``full_names`` (the auditors' view)."""
+    kind, public, full = row.pop("party_kind"), row.pop("party_public"), row.pop("party_name")
+    name = full if full_names else public
     overdue = rules.arrears(lines, today, row["ended_on"])
     return {**row, "party": {"kind": kind, "name": name},
             **rules.position(lines, today, row["ended_on"]),
@@ -117,9 +121,11 @@ def _receivable_cursor(cursor: Any) -> tuple[str, int] | None:
 
 
 def receivables(view: FinanceView, ledger: str, today: date, *, direction: str = "receivable",
-                cursor: str | None = None, limit: int = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+                cursor: str | None = None, limit: int = PAGE_SIZE_DEFAULT,
+                full_names: bool = False) -> dict[str, Any]:
     """Contracts of one direction, those in arrears first (the oldest unpaid due date
-    first), then the rest by seq; each with what is due, settled and owed today."""
+    first), then the rest by seq; each with what is due, settled and owed today
+    (parties' full names only for ``full_names``: the auditors' view)."""
     limit, after = check_limit(limit), _receivable_cursor(cursor)
     check_direction(direction)
     window, params = "", []
@@ -143,7 +149,7 @@ def receivables(view: FinanceView, ledger: str, today: date, *, direction: str =
         more = len(rows) > limit
         rows = rows[:limit]
         shown = [_shown({k: v for k, v in row.items() if k != "oldest"},
-                        _lines(tx, ledger, row["seq"]), today) for row in rows]
+                        _lines(tx, ledger, row["seq"]), today, full_names) for row in rows]
     last = rows[-1] if more else None
     return {"ledger": ledger, "size": info["size"], "currency": info["currency"],
             "today": day, "direction": direction, "items": shown,

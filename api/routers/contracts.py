@@ -15,15 +15,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api.contract import PUBLIC_READ, LedgerSlug
-from api.deps import SEQ_MAX, Cursor, LedgerApp, Limit, View
+from api.auth import signed_in
+from api.contract import PUBLIC_READ, SIGNED_IN_READ, LedgerSlug
+from api.deps import SEQ_MAX, Cursor, LedgerApp, Limit, View, existing_ledger
 from api.limits import public_rate
 from api.web_lang import server_today
 from projections import contracts
 from projections.paging import PAGE_SIZE_DEFAULT
 
-router = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents: contracts"],
-                   dependencies=[Depends(public_rate)], responses=PUBLIC_READ)
+residents = APIRouter(prefix="/v1/ledgers/{ledger}", tags=["residents: contracts"],
+                      dependencies=[Depends(public_rate)], responses=PUBLIC_READ)
+auditors = APIRouter(prefix="/v1/ledgers/{ledger}/audit", tags=["audit (signed in)"],
+                     responses=SIGNED_IN_READ)
 
 Seq = Annotated[int, Path(ge=0, le=SEQ_MAX, description="the seq of its contract.signed")]
 Direction = Literal["receivable", "payable"]
@@ -32,7 +35,7 @@ ReceivableCursor = Annotated[str | None, Query(
     description="next_cursor of the page before; the list continues after it")]
 
 
-@router.get("/contracts")
+@residents.get("/contracts")
 def list_contracts(ledger: LedgerSlug, view: View, app: LedgerApp,
                    status: Annotated[Literal["active", "ended"] | None, Query()] = None,
                    direction: Annotated[Direction | None, Query()] = None,
@@ -48,14 +51,14 @@ def list_contracts(ledger: LedgerSlug, view: View, app: LedgerApp,
                                cursor=cursor, limit=limit)
 
 
-@router.get("/contracts/{seq}")
+@residents.get("/contracts/{seq}")
 def one_contract(ledger: LedgerSlug, seq: Seq, view: View, app: LedgerApp) -> dict[str, Any]:
     """One contract: its schedule line by line, the entries that settled it, its steps
     (signed, amended, accepted, ended) and its arrears today."""
     return contracts.contract(view, ledger, seq, server_today(app))
 
 
-@router.get("/receivables")
+@residents.get("/receivables")
 def receivables(ledger: LedgerSlug, view: View, app: LedgerApp,
                 direction: Annotated[Direction, Query(
                     description="payable lists what the community owes instead")] = "receivable",
@@ -65,3 +68,20 @@ def receivables(ledger: LedgerSlug, view: View, app: LedgerApp,
     due date first), then the rest; ``in_arrears`` counts every contract in arrears."""
     return contracts.receivables(view, ledger, server_today(app), direction=direction,
                                  cursor=cursor, limit=limit)
+
+
+@auditors.get("/contracts", dependencies=[Depends(signed_in("contracts"))])
+def audit_contracts(ledger: Annotated[str, Depends(existing_ledger)], view: View,
+                    app: LedgerApp,
+                    direction: Annotated[Direction, Query()] = "receivable",
+                    cursor: ReceivableCursor = None,
+                    limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+    """The receivables (or payables) as residents see them, arrears first, with the
+    parties' full names: who owes rent and since when (欠缴)."""
+    return contracts.receivables(view, ledger, server_today(app), direction=direction,
+                                 cursor=cursor, limit=limit, full_names=True)
+
+
+router = APIRouter()
+for _part in (residents, auditors):
+    router.include_router(_part)

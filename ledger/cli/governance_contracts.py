@@ -106,10 +106,9 @@ def sign(
         "subject": subject, "fund": fund, "total": amount_of(total, currency, "--total"),
         "starts": starts, "ends": ends, "schedule": schedule,
         "contract_sha256": digest(document, document_sha256, "document")}
-    for name, value in (("trade", trade), ("asset", asset), ("project", project),
-                        ("resolution", resolution)):
-        if value is not None:
-            body[name] = value
+    body.update({name: value for name, value in (("trade", trade), ("asset", asset),
+                                                 ("project", project),
+                                                 ("resolution", resolution)) if value is not None})
     if retention is not None:
         body["retention"] = {"amount": amount_of(retention, currency, "--retention"),
                              "release_on": retention_release, "account": retention_account}

@@ -20,7 +20,7 @@ from ledger.domain import contract_rules as rules
 from ledger.domain import dates, fields, policy
 from ledger.domain.assets import party
 from ledger.domain.contract_records import Contract, ScheduleLine
-from ledger.domain.effects import ContractSigned, ContractStepped, Effects
+from ledger.domain.effects import ContractSigned, Effects
 from ledger.domain.records import current_policy, same_party
 from ledger.domain.types import Context, statement_type
 from ledger.errors import (ApprovalRequired, DomainError, FormatError, NotFound, OutOfOrder,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ledger.client import posting
 from ledger.errors import ApprovalRequired, DomainError, NotFound, OutOfOrder
 from tests.builders.community import YUAN, bidder, sha
-from tests.builders.contracts import (BUILDER, WANG, contracted_lease, lease_body, settling,
+from tests.builders.contracts import (BUILDER, contracted_lease, lease_body, settling,
                                       sign, works_body)
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from projections.worker import catch_up
 from tests.builders.community import YUAN, bidder
 from tests.builders.contracts import contracted_lease, lease_body, settling, sign
+from tests.builders.http import bearer
 
 LI = bidder("李四", "110101199001010022")
 
@@ -122,3 +123,16 @@ def test_a_community_without_arrears_shows_no_arrears_notice(http, town, app):
     assert 'id="rent-arrears"' not in http.get(f"/ledgers/{town.slug}").text
     listing = http.get(f"/ledgers/{town.slug}/contracts")
     assert listing.status_code == 200 and 'id="contracts-in-arrears"' not in listing.text
+
+
+def test_a_signed_in_auditor_sees_who_owes_rent_by_full_name_and_a_resident_is_asked_to_sign_in(
+        http, town, app, clock):
+    won, _ = _two_leases(town, clock)
+    auditor = town.new_key(["auditor"], "第三方审计 auditor")
+    catch_up(app)
+    url = f"/v1/ledgers/{town.slug}/audit/contracts"
+    answer = http.get(url, headers=bearer(auditor))
+    assert answer.status_code == 200, answer.text
+    first = answer.json()["items"][0]
+    assert first["seq"] == won and first["party"]["name"] == "王小明"
+    assert http.get(url).status_code == 401
