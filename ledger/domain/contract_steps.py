@@ -9,7 +9,7 @@ from typing import Any
 from ledger.domain import contract_rules as rules
 from ledger.domain import dates, fields, policy
 from ledger.domain.contract_records import Contract, ScheduleLine
-from ledger.domain.contracts import major_resolution, contract_of, schedule_of
+from ledger.domain.contracts import contract_of, major_resolution, schedule_of, within_budget
 from ledger.domain.effects import ContractStepped, Effects
 from ledger.domain.types import Context, statement_type
 from ledger.errors import DomainError, FormatError, OutOfOrder
@@ -44,6 +44,8 @@ def decide_amended(ctx: Context) -> None:
     if sum(line.amount for line in lines) != total:
         raise DomainError(f"the schedule comes to {sum(line.amount for line in lines)}, the "
                           f"total says {total}")
+    if contract.project is not None:
+        within_budget(ctx.state, contract.project, total, instead_of=contract.seq)
     if contract.resolution is None and total > contract.total:
         major_resolution(ctx, total, contract.trade, contract.project)
 

@@ -185,12 +185,21 @@ def _project(ctx: Context, fund: str, total: int) -> str | None:
         raise NotFound(f"project {code} is not registered", project=code)
     if project.fund != fund:
         raise DomainError(f"project {code} belongs to fund {project.fund}, not {fund}")
-    contracted = sum(c.total for c in ctx.state.contracts.values() if c.project == code)
-    if project.budget is not None and contracted + total > project.budget:
-        raise DomainError(f"contracts under project {code} would come to {contracted + total}, "
-                          f"over its budget {project.budget}", project=code,
-                          budget=project.budget, contracted=contracted)
+    within_budget(ctx.state, code, total)
     return code
+
+
+def within_budget(state: LedgerState, code: str, total: int, instead_of: int | None = None
+                  ) -> None:
+    """The contracts under a project (``total`` for a new one, or instead of contract
+    ``instead_of``'s) stay within the project's budget."""
+    budget = state.projects[code].budget
+    contracted = sum(c.total for c in state.contracts.values()
+                     if c.project == code and c.seq != instead_of)
+    if budget is not None and contracted + total > budget:
+        raise DomainError(f"contracts under project {code} would come to {contracted + total}, "
+                          f"over its budget {budget}", project=code, budget=budget,
+                          contracted=contracted)
 
 
 @statement_type("contract.signed")

@@ -188,6 +188,12 @@ def test_contracts_under_a_project_stay_within_its_budget(town):
         "budget": 50_000 * YUAN}))
     town.refused(town.committee.sign("contract.signed", works_body(project="reno-2026")),
                  DomainError, "over its budget")
+    seq = sign(town, works_body(amounts=(20_000, 20_000), final=5_000, retention=3_000,
+                                project="reno-2026"))
+    town.refused(town.committee.sign("contract.amended", {
+        "contract": seq, "amendment_sha256": sha("追加"), "reason": "增加工程量",
+        "schedule": {"instalments": [{"due_on": "2026-04-15", "amount": 50_000 * YUAN}]},
+        "total": 53_000 * YUAN}), DomainError, "over its budget")
 
 
 def test_an_ended_contract_no_longer_falls_due(town, clock):
