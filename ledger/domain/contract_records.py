@@ -50,7 +50,7 @@ class Contract:
     winning_price: int | None = None  # a lease from a trade: the winning bid (a year's rent)
     annual_rent: int | None = None    # a periodic schedule: its amount over a year
     retention_account: str | None = None
-    committed: int = 0            # payments (or receipts) naming it that stand, held ones too
+    committed: int = 0            # a payable's payments naming it that stand, held ones too
     status: str = "active"        # "active" | "ended"
     accepted_seq: int | None = None
     ended_on: str | None = None

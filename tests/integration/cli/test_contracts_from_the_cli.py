@@ -58,6 +58,24 @@ def test_a_works_contract_is_signed_paid_accepted_and_listed_from_the_cli(cli):
     assert "楼道粉刷" in listed and "9,700.00" in listed
 
 
+def test_a_major_contract_rests_on_a_resolution_recorded_from_the_cli(cli):
+    """Above the 50,000 major threshold: refused without a resolution, signed with one
+    about a new contract (`--matter contract`), co-signed by committee and supervisor."""
+    args = ["contract", "sign", cli.slug, "--direction", "payable", "--party", "安居装修工程公司",
+            "--subject", "外墙修缮", "--fund", "renovation", "--total", "60,000.00", "--starts",
+            "2026-03-01", "--ends", "2026-06-30", "--instalment", "2026-03-15=60,000.00",
+            "--document-sha256", HEX]
+    cli.refuses("approval-required", *args)
+    resolution = cli.seq("resolution", "record", cli.slug, "--matter", "contract", "--title",
+                         "外墙修缮合同", "--representatives", "25", "--attendance", "22",
+                         "--for", "20", "--against", "1", "--abstain", "1",
+                         "--minutes-sha256", HEX)
+    cli.ok("resolution", "cosign", cli.slug, str(resolution))
+    cli.ok("resolution", "cosign", cli.slug, str(resolution), "--key", "supervisor")
+    contract = cli.seq(*args, "--resolution", str(resolution))
+    assert cli.app.state(cli.slug).contracts[contract].resolution == resolution
+
+
 def test_a_contract_whose_schedule_does_not_add_up_is_one_red_line(cli):
     cli.refuses("rule-violated", "contract", "sign", cli.slug, "--party", "王小明",
                 "--party-kind", "person", "--subject", "门面", "--fund", "general", "--total",
