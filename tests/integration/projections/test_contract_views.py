@@ -8,10 +8,13 @@ from __future__ import annotations
 import pytest
 
 from ledger.log.application import LedgerApplication
+from ledger.log.checkpointing import CheckpointLog
 from projections.view import open_view
 from projections.worker import catch_up, rebuild
 from tests.builders.community import Community
 from tests.builders.contracts import contract_story
+from tests.builders.server import keep_log_key
+from tests.independent_figures import check_figures
 
 CONTRACT_TABLES = ("view_contracts", "view_contract_lines", "view_contract_entries")
 
@@ -57,3 +60,17 @@ def test_the_contract_views_equal_the_domain_and_a_rebuild_writes_them_again(tow
     rebuild(town.app)
     after = {table: rows for table, rows in view.dump().items() if table in CONTRACT_TABLES}
     assert after == before
+
+
+def test_the_signed_figures_of_books_with_contracts_are_what_the_entries_alone_give(
+        town, clock, settings):
+    """Naming a contract moves no money by itself: an independent reading of FORMAT.md
+    section 10 (which knows nothing of contracts) gives the figures the log signs."""
+    keep_log_key(settings, town)
+    contract_story(town, clock)
+    log = CheckpointLog(town.app)
+    log.issue(town.slug)
+    kept = log.figures(town.slug)
+    leaves = [stored.leaf for stored in town.app.reader.stored(town.slug)]
+    check_figures({"figures": kept.document(), "note": kept.note}, leaves,
+                  town.log_signer.verifier().vkey)
