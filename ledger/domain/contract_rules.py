@@ -46,7 +46,8 @@ class AllocationError(ValueError):
 
 def allocate(contract: Contract, amount: int, line: int | None) -> tuple[tuple[int, int], ...]:
     """The (line, amount) pairs a payment of ``amount`` settles: the named line, or
-    else the open lines oldest first. A payment never settles more than is open."""
+    else the open lines oldest first (of an ended contract, those due by its end).
+    A payment never settles more than is open."""
     if line is not None:
         if line >= len(contract.lines):
             raise AllocationError(f"contract {contract.seq} has {len(contract.lines)} schedule "
@@ -57,6 +58,8 @@ def allocate(contract: Contract, amount: int, line: int | None) -> tuple[tuple[i
         return ((line, amount),)
     pairs, left = [], amount
     for index, item in sorted(enumerate(contract.lines), key=lambda pair: pair[1].due_on):
+        if contract.ended_on is not None and item.due_on > contract.ended_on:
+            continue  # no longer falls due
         if left and item.open:
             take = min(left, item.open)
             pairs.append((index, take))

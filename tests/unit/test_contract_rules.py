@@ -4,6 +4,7 @@ and the split-payment pattern under the major threshold (flag_rules)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -46,6 +47,14 @@ def test_a_payment_never_settles_more_than_is_open():
         rules.allocate(contract, 10, 1)
     with pytest.raises(rules.AllocationError, match="40 open in all"):
         rules.allocate(contract, 50, None)
+
+
+def test_a_payment_to_an_ended_contract_settles_only_lines_due_by_its_end():
+    contract = replace(_contract(ScheduleLine("2026-02-01", 100, "rent"),
+                                 ScheduleLine("2026-03-01", 100, "rent")), ended_on="2026-02-15")
+    assert rules.allocate(contract, 100, None) == ((0, 100),)
+    with pytest.raises(rules.AllocationError, match="100 open in all"):
+        rules.allocate(contract, 150, None)
 
 
 def test_cumulative_payments_cross_the_threshold_only_when_they_reach_it():
