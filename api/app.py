@@ -36,8 +36,9 @@ from api.read_routing import ReadRouting, Replicas
 from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBuckets,
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
-from api.routers import (audit, confidential, documents, funds, governance, inspection,
-                         periods, public, reports, transactions, usage, web_governance)
+from api.routers import (audit, confidential, contracts, documents, funds, governance,
+                         inspection, periods, public, reports, transactions, usage,
+                         web_contracts, web_governance)
 from api.routers.web import router as web_router
 from api.routers.web_reports import router as web_reports_router
 from ledger.directory import DirectoryFile
@@ -57,7 +58,8 @@ if TYPE_CHECKING:
 ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions.router,
            audit.router, metrics_module.router, web_router, governance.router,
            confidential.router, web_governance.router, documents.router, inspection.router,
-           periods.router, reports.router, web_reports_router]
+           periods.router, reports.router, web_reports_router, contracts.router,
+           web_contracts.router]
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ AUDIT_ROLES: dict[str, frozenset[str]] = {
     # Uploading a document: any key may sign in; whether it may upload THIS document
     # (its role may sign a statement naming the hash) is ledger.domain.documents' rule.
     "documents": frozenset(ROLES),
+    "contracts": READERS,
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="ledger-key token",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -24,7 +24,32 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_red_flags", "view_flag_entries", "view_flag_documents", "view_flag_signers",
           "view_flag_awards", "view_flag_shown",
           # periods and bank reconciliation (projections/periods.py)
-          "view_periods", "view_reconciliations")
+          "view_periods", "view_reconciliations",
+          # contracts (projections/handlers/contracts.py)
+          "view_contracts", "view_contract_lines", "view_contract_entries")
+
+# Contracts (合同台账): each contract's latest state, its schedule lines with what is
+# settled of each, and the entries that settled (or took back) them. What is due and
+# overdue on a day is asked of ledger.domain.contract_rules when read.
+CONTRACT_DDL = (
+    "CREATE TABLE IF NOT EXISTS view_contracts (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "direction TEXT NOT NULL, party_kind TEXT NOT NULL, party_public TEXT NOT NULL, "
+    "party_name TEXT NOT NULL, subject TEXT NOT NULL, fund TEXT NOT NULL, "
+    "total BIGINT NOT NULL, starts TEXT NOT NULL, ends TEXT NOT NULL, status TEXT NOT NULL, "
+    "asset TEXT, trade BIGINT, project TEXT, resolution BIGINT, winning_price BIGINT, "
+    "annual_rent BIGINT, contract_sha256 TEXT NOT NULL, accepted_seq BIGINT, ended_on TEXT, "
+    "committed BIGINT NOT NULL, settled BIGINT NOT NULL, lines BIGINT NOT NULL, "
+    "recorded_at TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_contracts_ends ON view_contracts (ledger, status, ends)",
+    "CREATE TABLE IF NOT EXISTS view_contract_lines (ledger TEXT NOT NULL, "
+    "contract BIGINT NOT NULL, line BIGINT NOT NULL, due_on TEXT NOT NULL, "
+    "amount BIGINT NOT NULL, kind TEXT NOT NULL, settled BIGINT NOT NULL, "
+    "PRIMARY KEY (ledger, contract, line))",
+    "CREATE TABLE IF NOT EXISTS view_contract_entries (ledger TEXT NOT NULL, "
+    "contract BIGINT NOT NULL, seq BIGINT NOT NULL, entry BIGINT NOT NULL, "
+    "amount BIGINT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (ledger, contract, seq))",
+)
+
 
 # Red flags (projections/flags): the findings, and the indexes they are found by.
 FLAG_DDL = (
@@ -52,7 +77,8 @@ FLAG_DDL = (
     "standing BIGINT NOT NULL, date TEXT NOT NULL, party_key TEXT NOT NULL, "
     "party_name TEXT NOT NULL, party_id TEXT NOT NULL, amount BIGINT NOT NULL, "
     "cash BIGINT NOT NULL, approval_threshold BIGINT, split_window_days BIGINT NOT NULL, "
-    "round_cash_limit BIGINT NOT NULL, may_be_split BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "round_cash_limit BIGINT NOT NULL, may_be_split BIGINT NOT NULL, major_threshold BIGINT, "
+    "may_be_split_major BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
     "CREATE INDEX IF NOT EXISTS view_flag_entries_party "
     "ON view_flag_entries (ledger, party_key, date, seq)",
     # Receipts and invoices by hash: which entries each one supports.
@@ -220,6 +246,7 @@ DDL = (
     "statement_sha256 TEXT NOT NULL, recorded_by TEXT NOT NULL, bank_balance BIGINT NOT NULL, "
     "book_balance BIGINT NOT NULL, in_transit BIGINT NOT NULL, unexplained BIGINT NOT NULL, "
     "items TEXT NOT NULL, PRIMARY KEY (ledger, seq))",
+    *CONTRACT_DDL,
 )
 
 # The ORDER BY that makes a table dump comparable (primary key order).
@@ -242,4 +269,6 @@ ORDER = {
     "view_flag_documents": "ledger, sha256, seq, ordinal", "view_flag_signers": "ledger, seq",
     "view_flag_awards": "ledger, seq", "view_flag_shown": "ledger, seq",
     "view_periods": "ledger, month", "view_reconciliations": "ledger, seq",
+    "view_contracts": "ledger, seq", "view_contract_lines": "ledger, contract, line",
+    "view_contract_entries": "ledger, contract, seq",
 }

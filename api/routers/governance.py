@@ -213,9 +213,10 @@ async def submit_question(intake: QuestionIntake, ledger: str,
 @auditors.get("/red-flags", dependencies=[Depends(signed_in("findings"))])
 def red_flags(ledger: Annotated[str, Depends(existing_ledger)], app: LedgerApp, view: View,
               cursor: FlagCursor = None, limit: Limit = FLAGS_PAGE_DEFAULT) -> dict[str, Any]:
-    """Red flags (巡察): split payments, one invoice on two entries, one key on both sides
-    of a check, payments outside a project's period, round sums in cash, awards to a
-    declared relative, register and books apart; each with the entries it rests on,
+    """Red flags (巡察): split payments (under the approval or the major threshold), one
+    invoice on two entries, one key on both sides of a check, payments outside a
+    project's period, round sums in cash, awards to a declared relative, register and
+    books apart, a lease's rent below its winning bid, rent in arrears; each with the entries it rests on,
     oldest seqs first, a page at a time (``next_cursor``; ``counts`` counts them all).
     Kept by the projection as entries arrive: ``size`` is the log size the answer
     reflects, ``behind`` how many entries of the log (``log_size``) it has not taken yet."""

@@ -40,6 +40,7 @@ from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
 from projections import disclosure_schedule, governance, inspection, queries
+from projections import contracts, disclosure_schedule, queries
 from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 
@@ -49,6 +50,7 @@ STATIC_DIR = API_DIR / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 latest_items_max = 10
 latest_sheets_max = 5  # the latest disclosures on the community page, each with its sheet
+arrears_items_max = 5  # contracts in arrears named on the community page (the rest: /contracts)
 page_items_default = 20
 page_items_max = 100
 
@@ -231,6 +233,7 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                                                        LEDGER_TIME_ZONE)
         sheets = governance.latest_disclosures(view, ledger, latest_sheets_max)
         findings = inspection.summary(view, ledger, today_there)
+        rent_owed = contracts.receivables(view, ledger, today_there, limit=arrears_items_max)
     except LedgerError as error:
         return error_page(request, error)
     fund_names = {f["fund"]: f for f in balances["funds"]}
@@ -246,7 +249,9 @@ def community(request: Request, ledger: str, view: View, reader: Reader,
                   disclosure_schedule=disclosures_due, api=api_base(request, ledger),
                   sheets=sheets, findings=findings,
                   kept=request.app.state.documents.kept_among(
-                      ledger, [row["sheet_sha256"] for row in sheets]))
+                      ledger, [row["sheet_sha256"] for row in sheets]),
+                  rent_arrears=[item for item in rent_owed["items"] if item["arrears"]],
+                  rent_in_arrears=rent_owed["in_arrears"])
 
 
 FILTER_FIELDS = ("fund", "category", "date_from", "date_to")

@@ -33,7 +33,7 @@ resolution_app = typer.Typer(help="Residents' representative resolutions (四议
 
 
 def register(app: typer.Typer) -> None:
-    from ledger.cli import governance_public, governance_trades
+    from ledger.cli import governance_contracts, governance_public, governance_trades
 
     app.add_typer(asset_app, name="asset")
     app.add_typer(policy_app, name="policy")
@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(resolution_app, name="resolution")
     governance_trades.register(app)
     governance_public.register(app)
+    governance_contracts.register(app)
 
 
 def key_option(role: str) -> typer.models.OptionInfo:
@@ -225,17 +226,20 @@ def reject(
 
 def _matter(text: str) -> tuple[str, int | None]:
     kind, _, ref = text.partition(":")
-    if kind in ("policy", "other") and not ref:
+    if kind in ("policy", "other", "contract") and not ref:
         return kind, None
-    if kind in ("entry", "trade") and ref.isdigit():
+    if kind in ("entry", "trade", "contract", "project") and ref.isdigit():
         return kind, int(ref)
-    raise FormatError(f"--matter {text!r} must be entry:SEQ, trade:SEQ, policy or other")
+    raise FormatError(f"--matter {text!r} must be entry:SEQ, trade:SEQ, contract[:SEQ], "
+                      "project:SEQ, policy or other")
 
 
 @resolution_app.command("record")
 def resolution_record(
     ctx: typer.Context, ledger: LedgerArg,
-    matter: Annotated[str, typer.Option("--matter", help="entry:SEQ, trade:SEQ, policy, other.")],
+    matter: Annotated[str, typer.Option(
+        "--matter", help="entry:SEQ, trade:SEQ, contract (a new one), contract:SEQ, "
+                         "project:SEQ (of its registration), policy, other.")],
     title: Annotated[str, typer.Option("--title", help="What was decided.")],
     representatives: Annotated[int, typer.Option("--representatives", help="Seats.")],
     attendance: Annotated[int, typer.Option("--attendance", help="Who attended.")],

@@ -165,6 +165,11 @@ def post(
     receipt: Annotated[Optional[list[Path]], typer.Option(
         "--receipt", exists=True, dir_okay=False, metavar="FILE",
         help="A scanned receipt: its SHA-256 goes on the log. Repeat for more.")] = None,
+    contract: Annotated[Optional[int], typer.Option(
+        "--contract", metavar="SEQ", help="The contract this receipt or payment settles.")] = None,
+    line: Annotated[Optional[int], typer.Option(
+        "--line", metavar="INDEX", help="The contract's schedule line it settles (0, 1, ...); "
+                                        "without it, the open lines oldest first.")] = None,
     again: Annotated[bool, typer.Option(
         "--again", help=f"Record it even though an entry with the same content was posted in "
                         f"the last {SAME_ENTRY_DAYS} days (a real second payment).")] = False,
@@ -179,6 +184,10 @@ def post(
     else:
         body = body_from_options(currency, date, category, counterparty, counterparty_kind, memo,
                                  debit or [], credit or [], receipt or [])
+    if contract is not None:
+        body["contract"] = contract
+    if line is not None:
+        body["schedule_line"] = line
     if not again:
         earlier = same_entry_posted_lately(cli.app, ledger, body)
         if earlier is not None:

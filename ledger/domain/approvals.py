@@ -19,7 +19,7 @@ from typing import Any
 from ledger.domain import policy
 
 from ledger.format import money
-from ledger.domain import fields
+from ledger.domain import contract_payments, fields
 from ledger.domain.effects import Effects, PaymentDecided, PolicySet
 from ledger.domain.journal import apply_money, check_money_accounts
 from ledger.domain.records import PendingEntry, Policy, current_policy
@@ -212,4 +212,5 @@ def decide_rejected(ctx: Context) -> None:
 def apply_rejected(state: LedgerState, entry: Entry) -> Effects:
     pending = state.pending[entry.statement.body["entry"]]
     state.pending[pending.seq] = replace(pending, status="rejected", decided_seq=entry.seq)
-    return (PaymentDecided(entry.seq, pending.seq, "rejected"),)
+    return (PaymentDecided(entry.seq, pending.seq, "rejected"),
+            *contract_payments.take_back(state, entry.seq, pending.seq))

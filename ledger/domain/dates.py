@@ -52,9 +52,10 @@ def business_date(ctx: Context, name: str) -> str:
     return value
 
 
-def planned_date(ctx: Context, name: str) -> str:
-    """A date of something planned (a project's end, a lease's last day)."""
-    value = fields.iso_date(ctx.body, name)
+def planned_date(ctx: Context, name: str, body: dict | None = None) -> str:
+    """A date of something planned (a project's end, a lease's last day); ``body``
+    when the date is in a part of the statement's body (an instalment)."""
+    value = fields.iso_date(ctx.body if body is None else body, name)
     day = signing_day(ctx)
     latest = day.replace(year=day.year + policy.plan_years_max, month=12, day=31)
     _within(value, name, earliest(ctx), latest,

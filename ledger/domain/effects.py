@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ledger.domain.records import (Asset, BankStatement, Bid, Catalogue,
                                        ConfidentialReport, Disclosure, Finding, Interest,
                                        Period, Policy, Project, Question, Resolution, Trade)
+    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Interest, Policy,
+                                       Project, Question, Resolution, Trade)
+    from ledger.domain.contract_records import Contract
     from ledger.domain.state import Account, Fund
 
 
@@ -281,6 +284,39 @@ class PeriodStepped(Effect):
 @dataclass(frozen=True)
 class BankStatementRecorded(Effect):
     statement: BankStatement
+# --- contracts (合同台账) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractSigned(Effect):
+    contract: Contract
+
+
+@dataclass(frozen=True)
+class ContractStepped(Effect):
+    """A contract was amended, accepted (验收) or ended; ``contract`` is its new state."""
+
+    contract: Contract
+
+
+@dataclass(frozen=True)
+class ContractSettled(Effect):
+    """Entry ``entry`` settled ``lines`` ((line, amount) pairs) of a contract, or took
+    them back (``sign`` -1: the entry was reversed or rejected); ``contract`` is its
+    new state."""
+
+    entry: int
+    contract: Contract
+    lines: tuple[tuple[int, int], ...]
+    sign: int
+
+
+@dataclass(frozen=True)
+class ProjectPaid(Effect):
+    """A project's cumulative payments (held ones too) changed to ``paid``."""
+
+    project: str
+    paid: int
 
 
 Effects = tuple[Effect, ...]

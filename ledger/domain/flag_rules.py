@@ -19,6 +19,8 @@ from ledger.domain import policy
 from ledger.domain.assets import book_value_differences
 from ledger.domain.bank import Sheet, sheets
 from ledger.domain.disclosures import flows_for, period_months
+from ledger.domain.contract_records import Contract
+from ledger.domain.dates import local_day
 from ledger.domain.journal import payment_amount, signed_postings
 from ledger.domain.records import DEFAULT_POLICY, Policy, same_party
 from ledger.domain.state import LedgerState
@@ -41,6 +43,7 @@ class Posted:
     approval_threshold: int | None
     split_window_days: int
     round_cash_limit: int
+    major_threshold: int | None = None
 
     @property
     def party_key(self) -> str:
@@ -51,6 +54,19 @@ class Posted:
         """Under a threshold: a part of a split payment, if others join it."""
         return (self.amount > 0 and self.approval_threshold is not None
                 and self.amount < self.approval_threshold)
+
+    @property
+    def may_be_split_major(self) -> bool:
+        """Under the major threshold: a part of payments split to dodge 三重一大."""
+        return (self.amount > 0 and self.major_threshold is not None
+                and self.amount < self.major_threshold)
+
+    def threshold(self, level: str) -> int | None:
+        return self.approval_threshold if level == "approval" else self.major_threshold
+
+
+# The two thresholds a payment may be split under, with the code of each finding.
+SPLIT_LEVELS = {"approval": "split-payment", "major": "split-payment-major"}
 
 
 def party_key(name: str) -> str:
@@ -77,7 +93,7 @@ def posted(state: LedgerState, seq: int, body: dict[str, Any]) -> Posted:
     counterparty = body["counterparty"]
     return Posted(seq, body["date"], counterparty["name"], counterparty.get("id", ""),
                   payment_amount(state, postings), cash, rules.approval_threshold,
-                  rules.split_window_days, rules.round_cash_limit)
+                  rules.split_window_days, rules.round_cash_limit, rules.major_threshold)
 
 
 def standing(state: LedgerState, seq: int) -> bool:
@@ -93,22 +109,23 @@ def fen(state: LedgerState, amount: int) -> str:
 # --- the patterns ----------------------------------------------------------------------
 
 
-def split_clusters(group: Sequence[Posted]) -> list[list[Posted]]:
+def split_clusters(group: Sequence[Posted], level: str = "approval") -> list[list[Posted]]:
     """Split payments among ``group``: one counterparty's payments under their
-    threshold, in (date, seq) order, starting where no earlier cluster reaches.
+    ``level`` threshold (approval or major), in (date, seq) order, starting where no earlier cluster reaches.
     A run is a payment and those after it to the same party within its window;
     a run that sums to its threshold joins the cluster it overlaps, else opens
     one. The window is found by bisection: never all pairs."""
     ids = {p.party_id.strip().lower() for p in group if p.party_id.strip()}
     if len(ids) <= 1:  # every payment is the same party: runs are slices
-        return [list(group[start:end]) for start, end in _slice_clusters(group)]
+        return [list(group[start:end]) for start, end in _slice_clusters(group, level)]
     days = [item.date for item in group]
     clusters: list[set[int]] = []
     for i, first in enumerate(group):
         run = [p for p in group[i:_window_end(days, i, first)]
                if same_party(first.party_name, first.party_id, p.party_name, p.party_id)]
-        assert first.approval_threshold is not None
-        if len(run) > 1 and sum(p.amount for p in run) >= first.approval_threshold:
+        threshold = first.threshold(level)
+        assert threshold is not None
+        if len(run) > 1 and sum(p.amount for p in run) >= threshold:
             seqs = {p.seq for p in run}
             if clusters and clusters[-1] & seqs:
                 clusters[-1] |= seqs
@@ -123,7 +140,7 @@ def _window_end(days: list[str], i: int, first: Posted) -> int:
     return bisect_right(days, end.isoformat(), lo=i)
 
 
-def _slice_clusters(group: Sequence[Posted]) -> list[tuple[int, int]]:
+def _slice_clusters(group: Sequence[Posted], level: str) -> list[tuple[int, int]]:
     """``split_clusters`` when every run is a slice: sums by prefix, overlaps by index."""
     days = [item.date for item in group]
     before = [0]
@@ -132,8 +149,9 @@ def _slice_clusters(group: Sequence[Posted]) -> list[tuple[int, int]]:
     clusters: list[list[int]] = []
     for i, first in enumerate(group):
         end = _window_end(days, i, first)
-        assert first.approval_threshold is not None
-        if end - i > 1 and before[end] - before[i] >= first.approval_threshold:
+        threshold = first.threshold(level)
+        assert threshold is not None
+        if end - i > 1 and before[end] - before[i] >= threshold:
             if clusters and i < clusters[-1][1]:
                 clusters[-1][1] = max(clusters[-1][1], end)
             else:
@@ -141,12 +159,13 @@ def _slice_clusters(group: Sequence[Posted]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in clusters]
 
 
-def split_message(state: LedgerState, chosen: Sequence[Posted]) -> str:
+def split_message(state: LedgerState, chosen: Sequence[Posted], level: str = "approval") -> str:
     total = sum(p.amount for p in chosen)
-    assert chosen[0].approval_threshold is not None
+    threshold = chosen[0].threshold(level)
+    assert threshold is not None
     return (f"{len(chosen)} payments to {chosen[0].party_name} from {chosen[0].date} to "
-            f"{chosen[-1].date} total {fen(state, total)}, each under the approval "
-            f"threshold {fen(state, chosen[0].approval_threshold)}")
+            f"{chosen[-1].date} total {fen(state, total)}, each under the {level} "
+            f"threshold {fen(state, threshold)}")
 
 
 def round_cash_message(state: LedgerState, payment: Posted) -> str | None:
@@ -244,3 +263,52 @@ def unreconciled_message(state: LedgerState, sheet: Sheet) -> str | None:
 def reconciliation_sheets(state: LedgerState, since: str = "") -> list[Sheet]:
     """The sheets of the statements dated ``since`` or later (ledger.domain.bank)."""
     return sheets(state, since)
+# --- contracts (合同台账): found again from the state, like the register ---------------
+
+
+def rent_below_winning_price(state: LedgerState, contract: Contract) -> str | None:
+    """A lease from a trade whose rent (after an amendment) is below the winning bid."""
+    if contract.winning_price is None or contract.annual_rent is None \
+            or contract.annual_rent >= contract.winning_price:
+        return None
+    return (f"contract {contract.seq} leases {contract.asset} to {contract.party_name} for "
+            f"{fen(state, contract.annual_rent)} a year, below the winning bid "
+            f"{fen(state, contract.winning_price)} of trade {contract.trade}")
+
+
+def log_day(state: LedgerState) -> date:
+    """The day of the latest entry (in the ledger's time zone): what "overdue" is
+    measured at, so that the findings are a function of the log alone."""
+    return local_day(state.last_recorded_at)
+
+
+def arrears_message(state: LedgerState, contract: Contract, today: date) -> str | None:
+    """Rent owed to the community unpaid more than ``policy.arrears_grace_days`` after
+    it fell due (nothing falls due after an ended contract's end)."""
+    if contract.direction != "receivable":
+        return None
+    last = (today - timedelta(days=policy.arrears_grace_days)).isoformat()
+    if contract.ended_on is not None:
+        last = min(last, contract.ended_on)
+    unpaid = [line for line in contract.lines if line.due_on <= last and line.open > 0]
+    if not unpaid:
+        return None
+    oldest, latest = min(line.due_on for line in unpaid), max(line.due_on for line in unpaid)
+    return (f"contract {contract.seq} with {contract.party_name}: "
+            f"{fen(state, sum(line.open for line in unpaid))} due from {oldest} to {latest} "
+            f"is unpaid more than {policy.arrears_grace_days} days")
+
+
+def contract_findings(state: LedgerState) -> list[tuple[str, int, str, tuple[int, ...]]]:
+    """(code, contract, message, seqs) of every contract finding at this state."""
+    today = log_day(state) if state.last_recorded_at else None
+    found = []
+    for contract in sorted(state.contracts.values(), key=lambda c: c.seq):
+        message = rent_below_winning_price(state, contract)
+        if message:
+            found.append(("rent-below-winning-price", contract.seq, message,
+                          (contract.trade, contract.seq)))
+        message = arrears_message(state, contract, today) if today else None
+        if message:
+            found.append(("arrears", contract.seq, message, (contract.seq,)))
+    return found

@@ -31,8 +31,10 @@ from ledger.format.statements import Entry
 
 ABOUT_KINDS = frozenset({"entry", "trade", "contract", "fund", "red_flag"})
 # The codes of ledger/domain/redflags.py: a red flag is named "<code>:<subject>".
-RED_FLAG_CODES = frozenset({"split-payment", "duplicate-document", "same-key", "round-cash",
-                            "outside-project-period", "related-bidder", "book-value-mismatch"})
+RED_FLAG_CODES = frozenset({"split-payment", "split-payment-major", "duplicate-document",
+                            "same-key", "round-cash", "outside-project-period", "related-bidder",
+                            "book-value-mismatch", "disclosure-mismatch", "bank-unreconciled",
+                            "rent-below-winning-price", "arrears"})
 RAISED = "inspection.finding_raised"
 SEQ_MAX = 2**53 - 1
 finding_entries_max = 64

@@ -20,6 +20,7 @@ from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import dates, fields, periods
+from ledger.domain import contract_payments, dates, fields
 from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
                                    MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type
@@ -125,7 +126,8 @@ def _project(ctx: Context, postings: list[Posting]) -> None:
 @statement_type("entry.posted")
 def decide_posted(ctx: Context) -> None:
     fields.only_fields(ctx.body, POSTED_FIELDS - {"memo"},
-                       {"memo", "documents", "project", "corrects", "closing"})
+                       {"memo", "documents", "project", "corrects", "closing", "contract",
+                        "schedule_line"})
     _common_fields(ctx)
     periods.check_open(ctx)
     fields.code(ctx.body, "category")
@@ -135,6 +137,7 @@ def decide_posted(ctx: Context) -> None:
     _project(ctx, postings)
     periods.check_closing(ctx, postings)
     check_money_accounts(ctx.state, postings)
+    contract_payments.check_entry(ctx, postings, payment_amount(ctx.state, postings))
 
 
 def signed_postings(body: dict[str, Any], currency: str) -> list[Posting]:
@@ -213,12 +216,13 @@ def apply_posted(state: LedgerState, entry: Entry) -> Effects:
     posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project)
     amount = payment_amount(state, postings)
     level = current_policy(state).level(amount)
+    counted = contract_payments.record(state, seq, body, postings, amount)
     if level is not None:
         state.pending[seq] = PendingEntry(seq, entry.signed.signer, amount, level, body["date"],
                                           tuple(postings))
-        return (posted, PaymentHeld(seq, seq, level, amount))
+        return (posted, PaymentHeld(seq, seq, level, amount), *counted)
     return (posted, *apply_money(state, seq, seq, entry.signed.signer, postings, body["date"],
-                                 project, closing="closing" in body))
+                                 project, closing="closing" in body), *counted)
 
 
 def mirrored(postings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -289,7 +293,8 @@ def apply_reversed(state: LedgerState, entry: Entry) -> Effects:
     posted = entry_posted(state, seq, body["date"], lines_of(state, postings), project,
                           reverses=original)
     moved = apply_money(state, seq, seq, entry.signed.signer, postings, body["date"], project)
-    return (posted, *moved, EntryReversed(seq, original))
+    return (posted, *moved, EntryReversed(seq, original),
+            *contract_payments.take_back(state, seq, original))
 
 
 @statement_type("entry.confirmed")

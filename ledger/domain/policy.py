@@ -69,6 +69,12 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "period.closed": frozenset({"agent"}),
     "period.close_cosigned": frozenset({"supervisor"}),
     "bank.statement_recorded": frozenset({"cashier"}),
+    # contracts (合同台账): the committee signs for the community; acceptance (验收)
+    # is witnessed by the committee or the supervisors.
+    "contract.signed": frozenset({"committee"}),
+    "contract.amended": frozenset({"committee"}),
+    "contract.accepted": frozenset({"committee", "supervisor"}),
+    "contract.ended": frozenset({"committee"}),
 }
 
 
@@ -112,6 +118,7 @@ major_roles_allowed = frozenset({"committee", "supervisor", "auditor"})
 resolution_quorum = (2, 3)        # attendance >= 2/3 of representatives
 representatives_max = 10_000
 lease_months_max = 240
+contract_lines_max = 400       # amounts due in one contract's schedule (20 years monthly)
 bids_per_trade_max = 500
 settlement_entries_max = 64
 catalogue_items_max = 64
@@ -121,5 +128,6 @@ finding_detail_bytes_max = 4_000  # an inspection finding's detail (auditors onl
 split_window_days_default = 30    # red flag: split payments within this window
 round_cash_limit_fen_default = 100_000  # red flag: round cash payments of 1,000 yuan and up
 round_cash_unit_fen = 10_000      # "round" means a whole multiple of 100 yuan
+arrears_grace_days = 30           # red flag: rent unpaid this long after it fell due
 MANDATORY_DISCLOSURES = frozenset({"fund_flows", "livelihood_funds", "asset_trades",
                                    "resolutions"})

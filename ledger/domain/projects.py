@@ -17,7 +17,10 @@ from ledger.format.statements import Entry
 @statement_type("project.registered")
 def decide_project_registered(ctx: Context) -> None:
     body = ctx.body
-    fields.only_fields(body, {"code", "fund", "name_zh", "name_en", "starts", "ends"}, {"memo"})
+    fields.only_fields(body, {"code", "fund", "name_zh", "name_en", "starts", "ends"},
+                       {"memo", "budget"})
+    if "budget" in body:
+        fields.amount(body["budget"], "budget", maximum=policy.amount_max_fen)
     code, fund = fields.code(body, "code"), fields.code(body, "fund")
     fields.text(body, "name_zh", bytes_max=policy.name_bytes_max)
     fields.text(body, "name_en", bytes_max=policy.name_bytes_max)
@@ -35,6 +38,6 @@ def decide_project_registered(ctx: Context) -> None:
 def apply_project_registered(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     project = Project(body["code"], body["fund"], body["name_zh"], body["name_en"],
-                      body["starts"], body["ends"], entry.seq)
+                      body["starts"], body["ends"], entry.seq, body.get("budget"))
     state.projects[project.code] = project
     return (ProjectRegistered(entry.seq, project),)

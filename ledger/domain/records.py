@@ -81,6 +81,7 @@ class Project:
     starts: str
     ends: str
     seq: int
+    budget: int | None = None     # fen; contracts naming the project stay within it
 
 
 @dataclass(frozen=True)

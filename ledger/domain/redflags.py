@@ -59,7 +59,7 @@ def red_flags(entries: list[Entry]) -> list[Finding]:
     findings = [*_split_payments(state, payments), *_duplicate_documents(state, entries),
                 *_same_key(state, entries), *_outside_project(state, entries),
                 *_round_cash(state, entries, payments), *_related_bidders(state, entries),
-                *_book_values(state), *_by_state(state)]
+                *_book_values(state), *_by_state(state), *_contracts(state)]
     return sorted(findings, key=lambda finding: (finding.seqs, finding.code))
 
 
@@ -94,11 +94,22 @@ def _fen(state: LedgerState, amount: int) -> str:
 
 
 def _split_payments(state: LedgerState, payments: list[Payment]) -> list[Finding]:
-    """Payments to one counterparty, each under the approval threshold, that sum
-    to it or more within the policy's window: a payment split to dodge approval."""
+    """Payments to one counterparty, each under the approval (or the major) threshold,
+    that sum to it or more within the policy's window: a payment split to dodge
+    approval (``split-payment``) or the residents' resolution (``split-payment-major``)."""
+    return [*_split_at(state, payments, "approval", "split-payment"),
+            *_split_at(state, payments, "major", "split-payment-major")]
+
+
+def _threshold(rules: Policy, level: str) -> int | None:
+    return rules.approval_threshold if level == "approval" else rules.major_threshold
+
+
+def _split_at(state: LedgerState, payments: list[Payment], level: str,
+              code: str) -> list[Finding]:
     groups: dict[str, list[Payment]] = defaultdict(list)
     for payment in payments:
-        threshold = payment.rules.approval_threshold
+        threshold = _threshold(payment.rules, level)
         if threshold is not None and payment.amount < threshold:
             groups[" ".join(payment.party[0].split()).lower()].append(payment)
     findings = []
@@ -110,7 +121,7 @@ def _split_payments(state: LedgerState, payments: list[Payment]) -> list[Finding
             end = date.fromisoformat(first.date) + window
             run = [p for p in group[i:] if date.fromisoformat(p.date) <= end
                    and same_party(*first.party, *p.party)]
-            if len(run) > 1 and sum(p.amount for p in run) >= first.rules.approval_threshold:
+            if len(run) > 1 and sum(p.amount for p in run) >= _threshold(first.rules, level):
                 seqs = {p.seq for p in run}
                 if clusters and clusters[-1] & seqs:
                     clusters[-1] |= seqs
@@ -120,10 +131,10 @@ def _split_payments(state: LedgerState, payments: list[Payment]) -> list[Finding
             chosen = [p for p in group if p.seq in seqs]
             total = sum(p.amount for p in chosen)
             findings.append(Finding(
-                "split-payment",
+                code,
                 f"{len(chosen)} payments to {chosen[0].party[0]} from {chosen[0].date} to "
-                f"{chosen[-1].date} total {_fen(state, total)}, each under the approval "
-                f"threshold {_fen(state, chosen[0].rules.approval_threshold)}",
+                f"{chosen[-1].date} total {_fen(state, total)}, each under the {level} "
+                f"threshold {_fen(state, _threshold(chosen[0].rules, level))}",
                 tuple(sorted(seqs))))
     return findings
 
@@ -234,3 +245,8 @@ def _by_state(state: LedgerState) -> list[Finding]:
               for seq, message in flag_rules.disclosure_mismatches(state)),
             *(Finding("bank-unreconciled", message, (seq,))
               for seq, message in flag_rules.unreconciled(state))]
+def _contracts(state: LedgerState) -> list[Finding]:
+    """Leases below their trade's winning bid, and rent unpaid past the grace days at
+    the day of the log's latest entry (stated once, in flag_rules)."""
+    return [Finding(code, message, seqs)
+            for code, _, message, seqs in flag_rules.contract_findings(state)]

@@ -22,7 +22,7 @@ from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder
 from ledger.domain.state import LedgerState
 from ledger.format.statements import Entry
 
-MATTER_KINDS = frozenset({"entry", "trade", "policy", "other"})
+MATTER_KINDS = frozenset({"entry", "trade", "policy", "contract", "project", "other"})
 VOTES = ("votes_for", "votes_against", "votes_abstain")
 RECORDED_FIELDS = {"matter", "title", "meeting_date", "representatives", "attendance",
                    *VOTES, "minutes_sha256"}
@@ -40,11 +40,18 @@ def _matter(ctx: Context) -> None:
     if not isinstance(matter, dict):
         raise FormatError("matter must be an object {kind, ref}", field="matter")
     kind = fields.choice(matter, "kind", MATTER_KINDS)
-    if kind in ("policy", "other"):
+    if kind in ("policy", "other") or (kind == "contract" and "ref" not in matter):
+        # a contract without ref: one about to be signed (it cites the resolution)
         fields.only_fields(matter, {"kind"})
         return
     fields.only_fields(matter, {"kind", "ref"})
     ref = fields.integer(matter["ref"], "matter.ref", minimum=0, maximum=SEQ_MAX)
+    if kind == "contract" and ref not in ctx.state.contracts:
+        raise NotFound(f"contract {ref} does not exist", contract=ref)
+    if kind == "project" and not any(p.seq == ref for p in ctx.state.projects.values()):
+        raise NotFound(f"entry {ref} is not a project.registered", project=ref)
+    if kind in ("contract", "project"):
+        return
     if kind == "entry":
         pending = ctx.state.pending.get(ref)
         if pending is None or pending.level != "major" or pending.status != "pending":

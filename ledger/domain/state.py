@@ -24,6 +24,10 @@ if TYPE_CHECKING:
                                        ConfidentialReport, Disclosure, Finding, Flow,
                                        Interest, PendingEntry, Period, Policy, Project,
                                        Question, Resolution, Trade)
+    from ledger.domain.contract_records import Contract, ContractPayment
+    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
+                                       PendingEntry, Policy, Project, Question, Resolution,
+                                       Trade)
 
 Balance = tuple[str, str, str]  # (account, fund, currency)
 FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
@@ -132,6 +136,11 @@ class LedgerState:
     bank_statements: MutableMapping[int, BankStatement] = field(default_factory=dict)
     money_lines: MutableMapping[int, MoneyLines] = field(default_factory=dict)
     confirmed_on: MutableMapping[int, str] = field(default_factory=dict)
+    # contracts (contract_records.py): by seq of contract.signed; what each entry.posted
+    # naming a contract or project counted (by its seq); a project's cumulative payments
+    contracts: MutableMapping[int, Contract] = field(default_factory=dict)
+    contract_payments: MutableMapping[int, ContractPayment] = field(default_factory=dict)
+    project_paid: MutableMapping[str, int] = field(default_factory=dict)
 
     @property
     def log_key(self) -> str:

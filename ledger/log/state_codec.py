@@ -23,18 +23,21 @@ from typing import Any
 
 from ledger.domain import records
 from ledger.domain.documents import NamedDocument
+from ledger.domain import contract_records, records
 from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
 from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRecord, LedgerState
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 3  # 3: periods, bank statements, findings, documents, confidential reports
+STATE_VERSION = 3  # 3: periods, bank statements, findings, documents, confidential
+# reports, contracts
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
     records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
     records.Catalogue, records.Disclosure, records.Question, records.Interest,
     records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
-    records.BankStatement)}
+    records.BankStatement,
+    contract_records.ScheduleLine, contract_records.Contract, contract_records.ContractPayment)}
 SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
 KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
 KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")

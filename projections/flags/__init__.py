@@ -52,9 +52,11 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
 def finish(tx: Tx, states: dict[str, LedgerState]) -> None:
     """At the batch's end, for each ledger it projected: the register against the
     books (a few rows from the state's assets and balances, whatever the log's size),
-    disclosures against the ledger, and the bank reconciliation sheets (projections/
-    flags/books.py: a pass over the cash and bank entries per statement)."""
+    disclosures against the ledger, the bank reconciliation sheets (projections/
+    flags/books.py: a pass over the cash and bank entries per statement), and the
+    contracts' findings (rent below the winning bid, arrears)."""
     for ledger, state in sorted(states.items()):
         checks.book_values(tx, state, ledger)
         books.disclosures(tx, state, ledger)
         books.reconciliations(tx, state, ledger)
+        checks.contracts(tx, state, ledger)

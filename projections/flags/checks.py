@@ -111,3 +111,20 @@ def book_values(tx: Tx, state: LedgerState, ledger: str) -> None:
         store.put(tx, ledger, "book-value-mismatch", "/".join(place), message, seqs,
                   tiebreak="\x1f".join(place))
     shown.forget_unnamed(tx, ledger, named_before)  # what no finding names any more
+
+
+CONTRACT_CODES = ("rent-below-winning-price", "arrears")
+
+
+def contracts(tx: Tx, state: LedgerState, ledger: str) -> None:
+    """Contract findings at the view's size, replacing the last answer: arrears move
+    with the day of the latest entry, so they are found again once per batch from the
+    state's contracts (a few per community), like the register against the books."""
+    named_before = {seq for row in tx.all(
+        "SELECT seqs FROM view_red_flags WHERE ledger = ? AND code IN (?, ?)",
+        (ledger, *CONTRACT_CODES)) for seq in json.loads(row["seqs"])}
+    tx.run("DELETE FROM view_red_flags WHERE ledger = ? AND code IN (?, ?)",
+           (ledger, *CONTRACT_CODES))
+    for code, contract, message, seqs in flag_rules.contract_findings(state):
+        store.put(tx, ledger, code, str(contract), message, seqs)
+    shown.forget_unnamed(tx, ledger, named_before)

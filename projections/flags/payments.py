@@ -1,6 +1,6 @@
 """Patterns over standing entries: round sums in cash, one invoice on two
 entries, payments outside a project's period, and (``split.py``) payments
-split under the approval threshold.
+split under the approval threshold or under the major one.
 
 Whether an entry stands (not reversed, not held unapproved) can change long
 after it is recorded: an approval makes a held payment count, a reversal
@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 ENTRY_INSERT = (
     "INSERT INTO view_flag_entries (ledger, seq, standing, date, party_key, party_name, "
     "party_id, amount, cash, approval_threshold, split_window_days, round_cash_limit, "
-    "may_be_split) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "may_be_split, major_threshold, may_be_split_major) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 ENTRY_COLUMNS = ("seq, date, party_name, party_id, amount, cash, approval_threshold, "
-                 "split_window_days, round_cash_limit")
+                 "split_window_days, round_cash_limit, major_threshold")
 
 
 def entry_posted(at: At, state: LedgerState, seq: int) -> None:
@@ -36,7 +37,8 @@ def entry_posted(at: At, state: LedgerState, seq: int) -> None:
     at.tx.run(ENTRY_INSERT, (at.ledger, seq, int(standing), facts.date, facts.party_key,
                              facts.party_name, facts.party_id, facts.amount, facts.cash,
                              facts.approval_threshold, facts.split_window_days,
-                             facts.round_cash_limit, int(facts.may_be_split)))
+                             facts.round_cash_limit, int(facts.may_be_split),
+                             facts.major_threshold, int(facts.may_be_split_major)))
     digests = flag_rules.invoices(at.body)
     at.tx.many("INSERT INTO view_flag_documents (ledger, sha256, seq, ordinal) VALUES "
                "(?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -66,6 +68,8 @@ def _look_again(tx: Tx, state: LedgerState, ledger: str, facts: Posted, digests:
     standing = flag_rules.standing(state, facts.seq)
     if facts.may_be_split:
         split.refresh(tx, state, ledger, facts.party_key, facts.date)
+    if facts.may_be_split_major:
+        split.refresh(tx, state, ledger, facts.party_key, facts.date, "major")
     _round_cash(tx, state, ledger, facts, standing, new)
     _outside_project(tx, state, ledger, facts, standing)
     for digest in digests:

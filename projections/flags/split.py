@@ -23,45 +23,50 @@ from projections.flags import store
 if TYPE_CHECKING:
     from projections.view import Tx
 
-CODE = "split-payment"
 # The party's clusters that end at or after a point, by the index on where they end:
 # only the last few of a long history.
 CLUSTERS_SQL = (
     "SELECT subject, first_date, first_seq, seqs FROM view_red_flags WHERE ledger = ? "
-    "AND party_key = ? AND code = 'split-payment' AND (last_date, last_seq) >= (?, ?)")
+    "AND party_key = ? AND code = ? AND (last_date, last_seq) >= (?, ?)")
+# Under the approval threshold (may_be_split) or under the major one (may_be_split_major).
 TAIL_SQL = (
     "SELECT seq, date, party_name, party_id, amount, cash, approval_threshold, "
-    "split_window_days, round_cash_limit FROM view_flag_entries WHERE ledger = ? "
-    "AND party_key = ? AND (date, seq) >= (?, ?) AND standing = 1 AND may_be_split = 1 "
-    "ORDER BY date, seq")
+    "split_window_days, round_cash_limit, major_threshold FROM view_flag_entries "
+    "WHERE ledger = ? AND party_key = ? AND (date, seq) >= (?, ?) AND standing = 1 "
+    "AND {flag} = 1 ORDER BY date, seq")
+FLAG_COLUMNS = {"approval": "may_be_split", "major": "may_be_split_major"}
 
 Position = tuple[str, int]  # (date, seq): the order of one party's payments
 
 
-def refresh(tx: Tx, state: LedgerState, ledger: str, party: str, day: str) -> None:
-    """A payment to ``party`` dated ``day`` came or went: find the clusters again.
-    Clusters that come out the same are left as they are."""
+def refresh(tx: Tx, state: LedgerState, ledger: str, party: str, day: str,
+            level: str = "approval") -> None:
+    """A payment to ``party`` dated ``day`` came or went: find the clusters under the
+    ``level`` threshold again. Clusters that come out the same are left as they are."""
+    code = flag_rules.SPLIT_LEVELS[level]
     reach = timedelta(days=flag_rules.longest_split_window_days(state))
-    start, kept = _fold_start(tx, ledger, party, ((date.fromisoformat(day) - reach).isoformat(),
-                                                  -1))
-    tail = [flag_rules.Posted(**row) for row in tx.all(TAIL_SQL, (ledger, party, *start))]
-    for chosen in flag_rules.split_clusters(tail):
+    start, kept = _fold_start(tx, ledger, party, code,
+                              ((date.fromisoformat(day) - reach).isoformat(), -1))
+    tail = [flag_rules.Posted(**row) for row in tx.all(
+        TAIL_SQL.format(flag=FLAG_COLUMNS[level]), (ledger, party, *start))]
+    for chosen in flag_rules.split_clusters(tail, level):
         first, last = chosen[0], chosen[-1]
         seqs = sorted(p.seq for p in chosen)
         if kept.pop(str(first.seq), None) == seqs:
             continue
-        store.put(tx, ledger, CODE, str(first.seq), flag_rules.split_message(state, chosen),
-                  seqs, span=(party, first.date, first.seq, last.date, last.seq))
+        store.put(tx, ledger, code, str(first.seq),
+                  flag_rules.split_message(state, chosen, level), seqs,
+                  span=(party, first.date, first.seq, last.date, last.seq))
     for subject in sorted(kept):  # clusters the fold no longer finds
-        store.drop(tx, ledger, CODE, subject)
+        store.drop(tx, ledger, code, subject)
 
 
-def _fold_start(tx: Tx, ledger: str, party: str, start: Position
+def _fold_start(tx: Tx, ledger: str, party: str, code: str, start: Position
                 ) -> tuple[Position, dict[str, list[int]]]:
     """Where to restart the fold (``start``, moved back to the first payment of any
     stored cluster that reaches across it), and the stored clusters from there on."""
     while True:
-        clusters = tx.all(CLUSTERS_SQL, (ledger, party, *start))
+        clusters = tx.all(CLUSTERS_SQL, (ledger, party, code, *start))
         across = [(c["first_date"], c["first_seq"]) for c in clusters
                   if (c["first_date"], c["first_seq"]) < start]
         if not across:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ledger.domain.effects import (BankStatementRecorded, Effect, InterestDeclared,
                                    InterestEnded, LogKeyRotated, ProjectRegistered, Signed)
+from ledger.domain.effects import (Effect, InterestDeclared, InterestEnded, LogKeyRotated,
+                                   ProjectPaid, ProjectRegistered, Signed)
 from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
@@ -47,6 +49,10 @@ Writer = Callable[[At, Any], None]
 # bank statements' sheets are found again from it per batch (projections/periods.py).
 SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded,
                            BankStatementRecorded})
+# log-key rotations, projects (and their cumulative payments) and declared interests
+# are read from the domain state.
+SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, ProjectPaid, InterestDeclared,
+                           InterestEnded})
 
 WRITERS: dict[type[Effect], Writer] = {}
 
@@ -71,3 +77,4 @@ from projections.handlers import approvals, journal, registry  # noqa: E402,F401
 from projections.handlers import governance_assets, governance_records  # noqa: E402,F401
 from projections.handlers import inspection  # noqa: E402,F401
 from projections.handlers import periods  # noqa: E402,F401
+from projections.handlers import contracts  # noqa: E402,F401

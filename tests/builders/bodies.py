@@ -96,6 +96,22 @@ def template_bodies(town: Community) -> dict[str, dict[str, Any]]:
         "period.close_cosigned": {"month": "2026-01", "memo": "m"},
         "bank.statement_recorded": {"account": "1002", "fund": "general", "date": "2026-01-31",
                                     "balance": 100, "statement_sha256": HASH, "memo": "m"},
+        "contract.signed": {"direction": "payable", "party": PARTY, "subject": "s",
+                            "fund": "general", "total": 300, "starts": "2026-01-01",
+                            "ends": "2026-12-31",
+                            "schedule": {"instalments": [
+                                {"due_on": "2026-02-01", "amount": 100},
+                                {"due_on": "2026-06-01", "amount": 100, "kind": "final"}]},
+                            "retention": {"amount": 100, "release_on": "2027-06-01",
+                                          "account": "2001"},
+                            "contract_sha256": HASH, "project": "p1", "resolution": 15,
+                            "memo": "m"},
+        "contract.amended": {"contract": 15, "amendment_sha256": HASH, "reason": "r",
+                             "ends": "2027-01-31", "schedule": {"every": "month", "amount": 100},
+                             "total": 1300, "resolution": 15},
+        "contract.accepted": {"contract": 15, "accepted_on": "2026-01-05",
+                              "report_sha256": HASH, "memo": "m"},
+        "contract.ended": {"contract": 15, "ended_on": "2026-06-30", "reason": "r"},
     }
 
 

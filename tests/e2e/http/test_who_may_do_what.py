@@ -22,7 +22,7 @@ AUDIT_PATHS = {"journal": "/journal", "general-ledger": "/general-ledger/1002",
                "trial-balance": "/trial-balance", "activity": "/activity",
                "unconfirmed": "/unconfirmed", "pending-approvals": "/pending-approvals",
                "reversals": "/reversals", "findings": "/findings",
-               "inspection-findings": "/inspection-findings"}
+               "inspection-findings": "/inspection-findings", "contracts": "/contracts"}
 PUBLIC_PATHS = ("", "/status", "/funds", "/usage", "/budget?year=2026", "/transactions",
                 "/entries", "/checkpoint", "/figures", "/transactions/{seq}",
                 "/inspection-findings")

@@ -7,6 +7,7 @@ from ledger.client import posting
 from ledger.errors import NotFound, OutOfOrder, PolicyError
 from ledger.domain.redflags import red_flags
 from tests.builders.community import YUAN, bidder, sha
+from tests.builders.contracts import contracted_lease, lease_body, settling, sign
 
 PAINTER = {"kind": "organisation", "name": "彩虹油漆店"}
 WANG = bidder("王小明", "110101198001010011")
@@ -27,6 +28,56 @@ def test_payments_split_under_the_threshold_are_flagged_together(town):
     assert _codes(findings, "split-payment") == [tuple(split)]
     [finding] = [f for f in findings if f.code == "split-payment"]
     assert "3 payments to 彩虹油漆店" in finding.message and "6,000.00" in finding.message
+
+
+def test_approved_payments_split_under_the_major_threshold_are_flagged_together(town):
+    """Three instalments of 40,000, each approved alone, within a month: 120,000
+    to one contractor without the residents' resolution a major matter needs."""
+    town.set_policy(approval=20_000 * YUAN, major=100_000 * YUAN)
+    town.grant("renovation", 500_000 * YUAN)
+    split = [town.pay("renovation", 40_000 * YUAN, day, counterparty=PAINTER)
+             for day in ("2026-02-01", "2026-02-10", "2026-02-20")]
+    for seq in split[:2]:
+        town.submit(town.committee.approve(seq))
+    assert _codes(red_flags(town.entries()), "split-payment-major") == []  # one still held
+    town.submit(town.committee.approve(split[2]))
+    findings = red_flags(town.entries())
+    assert _codes(findings, "split-payment-major") == [tuple(split)]
+    assert _codes(findings, "split-payment") == []
+    [finding] = [f for f in findings if f.code == "split-payment-major"]
+    assert "each under the major threshold 100,000.00" in finding.message
+
+
+def test_a_lease_amended_below_the_winning_bid_is_flagged_until_it_is_raised_again(town, clock):
+    trade = contracted_lease(town, clock)
+    lease = sign(town, lease_body(trade))
+    assert _codes(red_flags(town.entries()), "rent-below-winning-price") == []
+
+    def amend(monthly: int) -> None:
+        town.submit(town.committee.sign("contract.amended", {
+            "contract": lease, "amendment_sha256": sha(f"补充协议 {monthly}"), "reason": "调租",
+            "schedule": {"every": "month", "amount": monthly}, "total": monthly * 36}))
+
+    amend(10_000 * YUAN)
+    findings = red_flags(town.entries())
+    assert _codes(findings, "rent-below-winning-price") == [(trade, lease)]
+    [finding] = [f for f in findings if f.code == "rent-below-winning-price"]
+    assert "120,000.00 a year, below the winning bid 126,000.00" in finding.message
+    amend(10_500 * YUAN)
+    assert _codes(red_flags(town.entries()), "rent-below-winning-price") == []
+
+
+def test_rent_unpaid_past_the_grace_days_at_the_log_s_latest_day_is_flagged(town, clock):
+    """The lease starts 2026-04-01; every month up to the log's day minus 30 days is due.
+    Paying all of it takes the finding back."""
+    lease = sign(town, lease_body(contracted_lease(town, clock)))
+    [finding] = [f for f in red_flags(town.entries()) if f.code == "arrears"]
+    assert finding.seqs == (lease,) and "due from 2026-04-01" in finding.message
+    contract = town.state.contracts[lease]
+    day = town.state.last_recorded_at[:10]
+    due = [line for line in contract.lines if line.due_on <= day]
+    town.submit(settling(town, lease, sum(line.amount for line in due), "2026-04-02"))
+    assert _codes(red_flags(town.entries()), "arrears") == []
 
 
 def test_without_a_threshold_nothing_counts_as_split(town):

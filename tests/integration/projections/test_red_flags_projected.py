@@ -19,6 +19,7 @@ from projections.view import open_view
 from projections.worker import ProjectionPoller, rebuild
 from tests.builders.books import a_year_of_books
 from tests.builders.community import YUAN, Clock, Community, bidder, sha
+from tests.builders.contracts import lease_body, settling, sign
 from tests.builders.story import FUNDS, Story
 
 PAINTER = {"kind": "organisation", "name": "彩虹油漆店"}
@@ -29,6 +30,9 @@ OTHER_NAMESAKE = {"kind": "person", "name": "li  ming", "id": "B-2"}  # same nam
 EVERY_CODE = {"split-payment", "duplicate-document", "same-key", "outside-project-period",
               "round-cash", "related-bidder", "book-value-mismatch", "disclosure-mismatch",
               "bank-unreconciled"}
+EVERY_CODE = {"split-payment", "split-payment-major", "rent-below-winning-price", "arrears",
+              "duplicate-document", "same-key", "outside-project-period",
+              "round-cash", "related-bidder", "book-value-mismatch"}
 
 
 def reference(town: Community) -> list[tuple]:
@@ -139,6 +143,22 @@ def disclosed_then_back_dated(town: Community, checkpoint) -> None:
                                                    sha("march statement"), fund="activity"))
     checkpoint()
     town.submit(town.cashier.confirm(back_dated, "2026-03-30", "late"))
+    checkpoint()  # instalments each approved alone, together over the major threshold
+    for day in ("2026-10-01", "2026-10-05", "2026-10-09"):
+        town.submit(town.committee.approve(town.pay("renovation", 20_000 * YUAN, day,
+                                                    counterparty=PAINTER)))
+    checkpoint()  # the lease becomes a contract, its rent lowered below the bid, unpaid
+    town.catalogue()
+    town.submit(town.committee.publish_disclosure(
+        "asset_trades", "2026-03-12", sha(f"award {trade}"),
+        subject={"kind": "trade", "ref": trade, "stage": "award"}))
+    town.submit(town.committee.sign_contract(trade, sha("lease"), "2026-03-15"))
+    lease = sign(town, lease_body(trade, monthly=4_200 * YUAN))
+    town.submit(settling(town, lease, 4_000 * YUAN, "2026-04-02", line=0))
+    checkpoint()
+    town.submit(town.committee.sign("contract.amended", {
+        "contract": lease, "amendment_sha256": sha("补充协议"), "reason": "减租",
+        "schedule": {"every": "month", "amount": 4_000 * YUAN}, "total": 4_000 * YUAN * 36}))
 
 
 @pytest.mark.parametrize("batch", [1, 7, 500])
