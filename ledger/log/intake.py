@@ -96,10 +96,16 @@ class QuestionIntake:
             slug, text, sealed_reports.readers_of(state, readers))
         signed = Signer(key, slug).sign("confidential.filed", {
             "sealed_sha256": sealed_sha256, "recipients": readers})
-        # Kept before the entry exists: a report on the log always has its bundle.
+        # Kept before the entry exists: a report on the log always has its bundle; a
+        # refused report takes its bundle back, so a refusal leaves no file behind.
         await asyncio.to_thread(sealed_reports.keep_bundle, self.app.settings, slug, bundle,
                                 sealed_sha256)
-        return await self.appender.append_async(signed)
+        try:
+            return await self.appender.append_async(signed)
+        except BaseException:
+            sealed_reports.bundle_path(self.app.settings, slug, sealed_sha256).unlink(
+                missing_ok=True)
+            raise
 
     def registered_key(self, slug: str) -> SigningKey:
         """The server's intake key for ``slug`` (made on first use), which the ledger's

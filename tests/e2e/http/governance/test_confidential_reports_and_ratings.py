@@ -141,3 +141,13 @@ def test_a_question_about_a_budget_that_does_not_exist_is_refused_over_http(step
                                      "text": "?"})
     assert_problem(response, 404, "not-found")
     assert steps.log() == before
+
+
+def test_a_report_refused_for_want_of_readers_leaves_no_sealed_file(steps, town, intake,
+                                                                   settings):
+    steps.ok(town.admin.revoke_key(town.supervisor.key.key_id, "left"))
+    before = steps.log()
+    assert_problem(file_report(steps, SECRET), 422, "rule-violated")
+    assert steps.log() == before
+    kept = settings.data_dir / "confidential" / town.slug
+    assert not kept.exists() or not any(kept.iterdir())
