@@ -17,7 +17,7 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           "view_balances", "view_flows", "view_findings",
           # governance (projections/handlers/governance_*.py)
           "view_assets", "view_trades", "view_bids", "view_resolutions", "view_disclosures",
-          "view_catalogues", "view_questions", "view_gov_steps",
+          "view_catalogues", "view_questions", "view_gov_steps", "view_confidential",
           # inspection findings (projections/handlers/inspection.py)
           "view_inspection_findings", "view_inspection_steps",
           # red flags (projections/flags)

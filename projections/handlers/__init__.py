@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from ledger.domain.effects import (BankStatementRecorded, Effect, InterestDeclared,
-                                   InterestEnded, LogKeyRotated, ProjectRegistered, Signed)
-from ledger.domain.effects import (Effect, InterestDeclared, InterestEnded, LogKeyRotated,
-                                   ProjectPaid, ProjectRegistered, Signed)
+                                   InterestEnded, LogKeyRotated, ProjectPaid,
+                                   ProjectRegistered, Signed)
 from ledger.format.statements import Entry
 
 if TYPE_CHECKING:
@@ -45,14 +44,11 @@ class At:
 Writer = Callable[[At, Any], None]
 
 # Effects no view table shows: ``Signed`` goes into view_log (projections/apply.py);
-# log-key rotations, projects and declared interests are read from the domain state;
-# bank statements' sheets are found again from it per batch (projections/periods.py).
-SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, InterestDeclared, InterestEnded,
-                           BankStatementRecorded})
 # log-key rotations, projects (and their cumulative payments) and declared interests
-# are read from the domain state.
+# are read from the domain state; bank statements' sheets are found again from it per
+# batch (projections/periods.py).
 SHOWN_NOWHERE = frozenset({Signed, ProjectRegistered, ProjectPaid, InterestDeclared,
-                           InterestEnded})
+                           InterestEnded, BankStatementRecorded})
 
 WRITERS: dict[type[Effect], Writer] = {}
 

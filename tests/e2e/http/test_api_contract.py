@@ -57,6 +57,7 @@ def served(tmp_path_factory):
     a_year_of_books(town)
     intake_key, _ = load_or_create_intake_key(settings, town.slug)
     town.submit(town.admin.register_key(intake_key, ["intake"], intake_keys.REGISTERED_LABEL))
+    town.supervisor = town.new_key(["supervisor"], "监委会 supervisor", "supervisor")
     api = create_app(settings, application=ledger_app,
                      options=ApiOptions(public_rate_per_minute=0))
     api.state.question_limiter = question_buckets(0)  # many questions from one test client
@@ -96,7 +97,9 @@ def test_every_route_keeps_the_published_contract(served):
         """Audit views take a token good for one request: a fresh one for each."""
 
         def get(self, case: Any, ctx: Any) -> str:
-            return issue_token(town.agent.key, town.slug)
+            # Sealed reports are for the supervisors' eyes; every other view, the agent's.
+            reader = town.supervisor if "/confidential/" in case.path else town.agent
+            return issue_token(reader.key, town.slug)
 
         def set(self, case: Any, data: str, ctx: Any) -> None:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -29,7 +30,10 @@ def file_report(cli: Cli, text: str) -> int:
     cli.ok("intake-key", cli.slug)
     appender = Appender(cli.app)
     try:
-        return asyncio.run(QuestionIntake(appender).file_report_async(cli.slug, text)).seq
+        # On a thread of its own: an event loop another test left running must not matter.
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, QuestionIntake(appender).file_report_async(
+                cli.slug, text)).result().seq
     finally:
         appender.close()
 

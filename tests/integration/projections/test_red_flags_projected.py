@@ -27,12 +27,10 @@ PAINTER_SPACED = {"kind": "organisation", "name": "  彩虹油漆店 "}  # the s
 WANG = bidder("王小明", "110101198001010011")
 NAMESAKE = {"kind": "person", "name": "Li Ming", "id": "A-1"}
 OTHER_NAMESAKE = {"kind": "person", "name": "li  ming", "id": "B-2"}  # same name, another id
-EVERY_CODE = {"split-payment", "duplicate-document", "same-key", "outside-project-period",
-              "round-cash", "related-bidder", "book-value-mismatch", "disclosure-mismatch",
-              "bank-unreconciled"}
 EVERY_CODE = {"split-payment", "split-payment-major", "rent-below-winning-price", "arrears",
               "duplicate-document", "same-key", "outside-project-period",
-              "round-cash", "related-bidder", "book-value-mismatch"}
+              "round-cash", "related-bidder", "book-value-mismatch", "disclosure-mismatch",
+              "bank-unreconciled"}
 
 
 def reference(town: Community) -> list[tuple]:
@@ -122,6 +120,22 @@ def seed_every_flag(town: Community, checkpoint) -> None:
         "张主任", WANG, "relative", member_key_id=town.committee.key_id, note="外甥 nephew"))
     town.submit(town.agent.register_asset("van-1", "vehicle", "巡逻车", "车库", 80_000 * YUAN,
                                           account="1601", fund="general"))
+    checkpoint()  # instalments each approved alone, together over the major threshold
+    for day in ("2026-10-01", "2026-10-05", "2026-10-09"):
+        town.submit(town.committee.approve(town.pay("renovation", 20_000 * YUAN, day,
+                                                    counterparty=PAINTER)))
+    checkpoint()  # the lease becomes a contract, its rent lowered below the bid, unpaid
+    town.catalogue()
+    town.submit(town.committee.publish_disclosure(
+        "asset_trades", "2026-03-12", sha(f"award {trade}"),
+        subject={"kind": "trade", "ref": trade, "stage": "award"}))
+    town.submit(town.committee.sign_contract(trade, sha("lease"), "2026-03-15"))
+    lease = sign(town, lease_body(trade, monthly=4_200 * YUAN))
+    town.submit(settling(town, lease, 4_000 * YUAN, "2026-04-02", line=0))
+    checkpoint()
+    town.submit(town.committee.sign("contract.amended", {
+        "contract": lease, "amendment_sha256": sha("补充协议"), "reason": "减租",
+        "schedule": {"every": "month", "amount": 4_000 * YUAN}, "total": 4_000 * YUAN * 36}))
     checkpoint()
     disclosed_then_back_dated(town, checkpoint)
 
@@ -143,24 +157,6 @@ def disclosed_then_back_dated(town: Community, checkpoint) -> None:
                                                    sha("march statement"), fund="activity"))
     checkpoint()
     town.submit(town.cashier.confirm(back_dated, "2026-03-30", "late"))
-    checkpoint()  # instalments each approved alone, together over the major threshold
-    for day in ("2026-10-01", "2026-10-05", "2026-10-09"):
-        town.submit(town.committee.approve(town.pay("renovation", 20_000 * YUAN, day,
-                                                    counterparty=PAINTER)))
-    checkpoint()  # the lease becomes a contract, its rent lowered below the bid, unpaid
-    town.catalogue()
-    town.submit(town.committee.publish_disclosure(
-        "asset_trades", "2026-03-12", sha(f"award {trade}"),
-        subject={"kind": "trade", "ref": trade, "stage": "award"}))
-    town.submit(town.committee.sign_contract(trade, sha("lease"), "2026-03-15"))
-    lease = sign(town, lease_body(trade, monthly=4_200 * YUAN))
-    town.submit(settling(town, lease, 4_000 * YUAN, "2026-04-02", line=0))
-    checkpoint()
-    town.submit(town.committee.sign("contract.amended", {
-        "contract": lease, "amendment_sha256": sha("补充协议"), "reason": "减租",
-        "schedule": {"every": "month", "amount": 4_000 * YUAN}, "total": 4_000 * YUAN * 36}))
-
-
 @pytest.mark.parametrize("batch", [1, 7, 500])
 def test_projected_red_flags_equal_the_reference_whatever_the_batches(town, batch):
     seen = []
