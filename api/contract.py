@@ -184,7 +184,7 @@ def question_schema(text_bytes_max: int, contact_bytes_max: int) -> dict[str, An
                     {"type": "object", "additionalProperties": False,
                      "required": ["kind", "ref"],
                      "properties": {"kind": {"enum": ["entry", "trade", "disclosure",
-                                                      "resolution"]},
+                                                      "resolution", "contract"]},
                                     "ref": {"type": "integer", "minimum": 0,
                                             "maximum": INT_MAX}}},
                     {"type": "object", "additionalProperties": False,

@@ -65,7 +65,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
               "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution")},
     "about": {"entry": ("收支条目", "Entry"), "trade": ("三资交易", "Asset trade"),
               "disclosure": ("公开事项", "Disclosure"), "resolution": ("决议", "Resolution"),
-              "asset": ("资产", "Asset"), "fund": ("资金", "Fund"), "project": ("项目", "Project"),
+              "contract": ("合同", "Contract"), "asset": ("资产", "Asset"), "fund": ("资金", "Fund"), "project": ("项目", "Project"),
               "budget": ("预算", "Budget"), "ledger": ("本社区账本", "The ledger")},
     "rating": {"satisfied": ("满意", "Satisfied"),
                "basically_satisfied": ("基本满意", "Basically satisfied"),

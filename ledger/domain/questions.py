@@ -27,7 +27,7 @@ from ledger.format.statements import Entry, parse_time
 
 # What a resident may ask about, by the kind of reference that names it: an
 # entry's seq, a code, "FUND/YEAR" for a budget, or nothing for the ledger itself.
-SEQ_KINDS = frozenset({"entry", "trade", "disclosure", "resolution"})
+SEQ_KINDS = frozenset({"entry", "trade", "disclosure", "resolution", "contract"})
 CODE_KINDS = frozenset({"asset", "fund", "project"})
 ABOUT_KINDS = SEQ_KINDS | CODE_KINDS | {"budget", "ledger"}
 SEQ_MAX = 2**53 - 1
@@ -55,7 +55,8 @@ def _known(state: LedgerState, kind: str, ref: Any) -> bool:
         seq = fields.integer(ref, "about.ref", minimum=0, maximum=SEQ_MAX)
         return {"entry": seq < state.size, "trade": seq in state.trades,
                 "disclosure": seq in state.disclosures,
-                "resolution": seq in state.resolutions}[kind]
+                "resolution": seq in state.resolutions,
+                "contract": seq in state.contracts}[kind]
     if kind in CODE_KINDS:
         code = fields.code({"about.ref": ref}, "about.ref")
         return code in {"asset": state.assets, "fund": state.funds,

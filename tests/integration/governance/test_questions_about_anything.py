@@ -1,5 +1,5 @@
 """Residents ask about anything of the ledger (an asset, a fund, a budget, a resolution,
-the ledger itself) and rate the answer with the receipt code they got when asking."""
+a contract, the ledger itself) and rate the answer with the receipt code they got when asking."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from ledger.domain import questions
 from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder, PolicyError
 from tests.builders.community import YUAN
+from tests.builders.contracts import sign, works_body
 
 
 def receipt(code: str) -> str:
@@ -31,6 +32,16 @@ def test_a_question_may_be_about_a_resolution(town):
     resolution = town.resolve("other", None)
     town.submit(town.intake.ask("resolution", resolution, "谁投了反对票?"))
     assert questions.board(town.state)[0]["about"] == {"kind": "resolution", "ref": resolution}
+
+
+def test_a_question_may_be_about_a_contract_and_only_one_that_was_signed(town):
+    town.grant("renovation", 500_000 * YUAN)
+    contract = sign(town, works_body())
+    town.refused(town.intake.ask("contract", contract + 1, "?"), NotFound,
+                 f"no contract {contract + 1}")
+    town.refused(town.intake.ask("contract", "works-1", "?"), FormatError, "integer")
+    town.submit(town.intake.ask("contract", contract, "工程款付了多少? how much is paid?"))
+    assert questions.board(town.state)[0]["about"] == {"kind": "contract", "ref": contract}
 
 
 def test_a_question_about_something_this_ledger_lacks_is_refused(town):
