@@ -1,9 +1,10 @@
 """Read latency over HTTP at two history sizes: does the cost grow with history?
 
 For each size, a PostgreSQL database made for the run holds ONE ledger of N
-journal entries (grants and payments over three funds, 30 a day from
-2000-01-01, so ~11k a year: a year's volume is the same at every size and only
-the history grows). The read models are projected from the log (timed: the
+journal entries (grants and payments over three funds): the newest ~11k, 30 a
+day, fill last year from 1 January, and any older ones the years before it back
+to the ledger's earliest date (bench/history_days.py), so last year's volume is
+the same at every size and only the history grows. The read models are projected from the log (timed: the
 catch-up rate, beside the append rate measured while the log was written with
 ``submit_many``) and ANALYZEd, as autovacuum would soon after. Then a real uvicorn server (its own process, read models
 only) answers a load generator (another process, ``--connections``
@@ -40,6 +41,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path[:0] = [str(HERE.parent)]
 sys.path.append(str(HERE))
 
+import history_days  # noqa: E402
 from serving import (fresh_database, generate_load, open_books, percentiles,  # noqa: E402
                      request_bytes, server)
 
@@ -50,7 +52,7 @@ from ledger.settings import Settings  # noqa: E402
 P99_TARGET_MS = 20.0
 RATIO_TARGET = 1.5
 ENTRIES_PER_DAY = 30
-FIRST_DAY = date(2000, 1, 1)
+YEAR_VOLUME = ENTRIES_PER_DAY * 365
 BATCH = 1000
 SLUG = "bench"
 FUNDS = ("general", "activity", "renovation")
@@ -61,13 +63,22 @@ PAYEES = ({"kind": "organisation", "name": "阳光文体用品店"},
 STREET_OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"}
 
 
-def day_of(i: int) -> date:
-    return FIRST_DAY + timedelta(days=i // ENTRIES_PER_DAY)
+def last_full_year() -> int:
+    return date.today().year - 1
 
 
-def statement(agent, i: int):
+def day_of(i: int, entries: int) -> date:
+    """Entry i of ``entries``: the newest YEAR_VOLUME in last year, older ones before it."""
+    older = max(0, entries - YEAR_VOLUME)
+    if i >= older:
+        return date(last_full_year(), 1, 1) + timedelta(days=(i - older) // ENTRIES_PER_DAY)
+    span = (date(last_full_year(), 1, 1) - history_days.first_day()).days
+    return history_days.first_day() + timedelta(days=i // -(-older // span))
+
+
+def statement(agent, i: int, entries: int):
     """Entry i: every third one a grant into a fund, the two after it payments out of it."""
-    fund, when = FUNDS[(i // 3) % 3], day_of(i).isoformat()
+    fund, when = FUNDS[(i // 3) % 3], day_of(i, entries).isoformat()
     if i % 3 == 0:
         lines = [posting("1002", fund, "debit", 3_000), posting("4001", fund, "credit", 3_000)]
         return agent.post(when, "grant", STREET_OFFICE, lines, memo=f"拨款 no. {i}")
@@ -86,7 +97,7 @@ def write_history(settings: Settings, entries: int) -> dict:
         signing = appending = 0.0
         for start in range(0, entries, BATCH):
             began = time.perf_counter()
-            batch = [statement(agent, i) for i in range(start, min(entries, start + BATCH))]
+            batch = [statement(agent, i, entries) for i in range(start, min(entries, start + BATCH))]
             signed = time.perf_counter()
             app.submit_many(batch, all_or_nothing=True)
             signing += signed - began
@@ -118,8 +129,7 @@ def analyse(settings: Settings) -> None:
 
 
 def endpoints(entries: int) -> dict[str, str]:
-    last = day_of(entries - 1)
-    year = last.year - 1 if last.year > FIRST_DAY.year else last.year
+    year = last_full_year()
     middle = 9 + entries // 2  # seqs: 9 setup entries, then the journal
     base = f"/v1/ledgers/{SLUG}"
     return {"balances": f"{base}/funds", "usage": f"{base}/usage?year={year}",

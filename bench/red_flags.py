@@ -1,8 +1,8 @@
 """Red flags over HTTP at two history sizes, from the read model, against the old replay.
 
 For each size, a PostgreSQL database made for the run holds ONE ledger of N
-entries, 30 a day from 2016-01-02 (the ledger takes dates up to ten years
-back; past 108,000 entries the days fill faster and the counterparties grow
+entries, 30 a day from 2 January ten years back (the ledger takes dates that far
+back; bench/history_days.py); past 108,000 entries the days fill faster and the counterparties grow
 with them, so each one's payments stay as dense): grants, and payments to 200
 counterparties under a policy (approval threshold 5,000 yuan, 30-day split
 window), among them, now and then, two payments to one counterparty that
@@ -39,7 +39,6 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -49,6 +48,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path[:0] = [str(HERE.parent)]
 sys.path.append(str(HERE))
 
+import history_days  # noqa: E402
 from serving import fresh_database, generate_load, percentiles, server  # noqa: E402
 
 from ledger.client import Signer, posting  # noqa: E402
@@ -65,8 +65,6 @@ P99_TARGET_MS = 50.0
 YUAN = 100
 ENTRIES_PER_DAY = 30
 VENDORS_PER_DAILY_ENTRY = 200 / 30
-DAYS_MAX = 3_600  # from FIRST_DAY to the end of 2025
-FIRST_DAY = date(2016, 1, 2)
 BATCH = 1000
 SLUG = "bench"
 STREET_OFFICE = {"kind": "organisation", "name": "街道办事处 Street office"}
@@ -104,7 +102,7 @@ class Journal:
 
     def __init__(self, agent: Signer, entries: int) -> None:
         self.agent = agent
-        self.per_day = max(ENTRIES_PER_DAY, -(-entries // DAYS_MAX))
+        self.per_day = history_days.per_day(entries, ENTRIES_PER_DAY)
         self.vendors = [{"kind": "organisation", "name": f"供应商 vendor {n:04d}"}
                         for n in range(round(self.per_day * VENDORS_PER_DAILY_ENTRY))]
 
@@ -113,7 +111,7 @@ class Journal:
 
 
 def statement(agent: Signer, i: int, per_day: int, vendors: list[dict]):
-    day = (FIRST_DAY + timedelta(days=i // per_day)).isoformat()
+    day = history_days.day_of(i, per_day).isoformat()
     vendor = vendors[(i * 7) % len(vendors)]
     if i % 5 == 0:
         lines = [posting("1002", "general", "debit", 10_000 * YUAN),

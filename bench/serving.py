@@ -197,11 +197,20 @@ async def _read_answer(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _connection(port: int, requests: list[bytes], results: list) -> None:
+async def _connection(port: int, requests: list[bytes], results: list,
+                      interval: float | None = None, until: float | None = None) -> None:
+    """Closed loop; with ``interval``, request k is not sent before k * interval seconds
+    from the start (a steady rate that falls behind when the server is slower); with
+    ``until`` (a perf_counter time), nothing is sent after it."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.transport.set_write_buffer_limits(high=1 << 20)
+    began = time.perf_counter()
     try:
-        for request in requests:
+        for k, request in enumerate(requests):
+            if until is not None and time.perf_counter() > until:
+                break
+            if interval:
+                await asyncio.sleep(max(0.0, began + k * interval - time.perf_counter()))
             started = time.perf_counter()
             writer.write(request)
             status = await _read_answer(reader)
@@ -210,25 +219,34 @@ async def _connection(port: int, requests: list[bytes], results: list) -> None:
         writer.close()
 
 
-async def _run(port: int, connections: list[list[bytes]]) -> dict[str, Any]:
+async def _run(port: int, connections: list[list[bytes]],
+               intervals: list[float | None] | None = None,
+               stop_after: float | None = None) -> dict[str, Any]:
     results: list[list] = [[] for _ in connections]
+    intervals = intervals or [None] * len(connections)
     started = time.perf_counter()
-    await asyncio.gather(*[_connection(port, reqs, out)
-                           for reqs, out in zip(connections, results)])
+    until = started + stop_after if stop_after else None
+    await asyncio.gather(*[_connection(port, reqs, out, every, until)
+                           for reqs, out, every in zip(connections, results, intervals)])
     wall = time.perf_counter() - started
-    return {"wall_seconds": wall, "results": results}
+    return {"wall_seconds": wall, "started_at": started, "results": results}
 
 
-def generate_load(port: int, connections: list[list[bytes]]) -> dict[str, Any]:
+def generate_load(port: int, connections: list[list[bytes]],
+                  intervals: list[float | None] | None = None,
+                  stop_after: float | None = None) -> dict[str, Any]:
     """Run ``connections`` (each a list of raw requests, sent in order over one
-    keep-alive connection) from a separate process; returns the wall time and,
-    per connection, (start, seconds, status) per request."""
+    keep-alive connection, paced by its entry in ``intervals`` if given, none sent
+    ``stop_after`` seconds from the start) from a separate process; returns the wall
+    time and, per connection, (start, seconds, status) per request, ``start`` on the
+    clock ``started_at`` is on."""
     import pickle
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         job, out = Path(tmp) / "job.pickle", Path(tmp) / "out.json"
-        job.write_bytes(pickle.dumps({"port": port, "connections": connections}))
+        job.write_bytes(pickle.dumps({"port": port, "connections": connections,
+                                      "intervals": intervals, "stop_after": stop_after}))
         subprocess.run([sys.executable, __file__, str(job), str(out)], check=True)
         return json.loads(out.read_text())
 
@@ -252,7 +270,8 @@ def main(job_path: str, out_path: str) -> None:
         from uvloop import run
     except ImportError:
         run = asyncio.run
-    Path(out_path).write_text(json.dumps(run(_run(job["port"], job["connections"]))))
+    Path(out_path).write_text(json.dumps(run(_run(job["port"], job["connections"],
+                                                  job.get("intervals"), job.get("stop_after")))))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +43,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path[:0] = [str(HERE.parent)]
 sys.path.append(str(HERE))
 
+import history_days  # noqa: E402
 from serving import fresh_database, open_books  # noqa: E402
 
 from ledger.client import Signer, posting  # noqa: E402
@@ -54,8 +54,7 @@ from ledger.settings import Settings  # noqa: E402
 
 FIRST_WRITE_TARGET_S = 1.0
 RSS_GROWTH_TARGET_MB = 20.0
-ENTRIES_PER_DAY = 1000  # from 2017, a million entries end in 2019: dates past and in range
-FIRST_DAY = date(2017, 1, 1)
+ENTRIES_PER_DAY = 1000  # a million entries take 1,000 days from ten years back: in range
 BATCH = 1000
 SLUG = "bench"
 FUNDS = ("general", "activity", "renovation")
@@ -66,7 +65,7 @@ SUPPLIER = {"kind": "organisation", "name": "阳光文体用品店"}
 def statement(agent: Signer, i: int):
     """Entry i: every third one a grant into a fund, the two after it payments out of it."""
     fund = FUNDS[(i // 3) % 3]
-    when = (FIRST_DAY + timedelta(days=i // ENTRIES_PER_DAY)).isoformat()
+    when = history_days.day_of(i, ENTRIES_PER_DAY).isoformat()
     if i % 3 == 0:
         lines = [posting("1002", fund, "debit", 3_000), posting("4001", fund, "credit", 3_000)]
         return agent.post(when, "grant", STREET_OFFICE, lines, memo=f"拨款 no. {i}")
