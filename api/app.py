@@ -38,7 +38,7 @@ from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBucket
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import (audit, confidential, contracts, documents, funds, governance,
                          inspection, periods, public, reports, transactions, usage,
-                         web_contracts, web_governance)
+                         web_contracts, web_governance, web_voice)
 from api.routers.web import router as web_router
 from api.routers.web_reports import router as web_reports_router
 from ledger.directory import DirectoryFile
@@ -59,7 +59,7 @@ ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions
            audit.router, metrics_module.router, web_router, governance.router,
            confidential.router, web_governance.router, documents.router, inspection.router,
            periods.router, reports.router, web_reports_router, contracts.router,
-           web_contracts.router]
+           web_contracts.router, web_voice.router]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SEQ_MAX, Intake, read_body
 from api.limits import RateLimited
 from api.routers.governance import question_body_bytes_max, question_rate, submit_question
+from api.routers.web_receipt import RECEIPT_COOKIE, forget_receipt, remember_receipt, take_receipt
 from api.routers.web import (PAGE, View, _number, api_base, error_page, ledger_info,
                              render)
 from ledger.domain import policy
@@ -144,18 +145,21 @@ def prefilled(request: Request) -> dict[str, str]:
 
 def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
                    form: dict[str, str], refused: LedgerError | None = None,
-                   status_code: int = 200) -> HTMLResponse:
-    try:  # after a redirect: the question just asked, to point out (or say it is coming)
+                   status_code: int = 200,
+                   rating_refused: tuple[int, LedgerError] | None = None) -> HTMLResponse:
+    try:  # after a redirect: the question just asked or rated, to point out
         asked = None if refused else _number(request.query_params.get("asked"), "asked", 0,
                                              SEQ_MAX)
+        rated = _number(request.query_params.get("rated"), "rated", 0, SEQ_MAX)
     except FormatError:
-        asked = None
+        asked = rated = None
     try:  # a page at a time: anyone may ask, so the list is never shown whole
         cursor = _number(request.query_params.get("cursor"), "cursor", 0, SEQ_MAX)
     except FormatError:
         cursor = None
-    if cursor is None and asked:  # after asking: the page that starts at the new question
-        cursor = asked - 1
+    pointed = asked or rated or (rating_refused[0] if rating_refused else None)
+    if cursor is None and pointed:  # the page that starts at that question
+        cursor = pointed - 1
     found = governance.questions(view, info["ledger"], cursor=cursor,
                                  limit=question_page_items)
     next_url = (None if found["next_cursor"] is None else
@@ -163,7 +167,9 @@ def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
     first_url = "?" if cursor is not None else None
     return render(request, "questions.html", status_code, info=info, found=found, form=form,
                   next_url=next_url, first_url=first_url,
-                  refused=refused, asked=asked, journal=journal_refs(view, info["ledger"]),
+                  refused=refused, asked=asked, rated=rated, rating_refused=rating_refused,
+                  receipt_code=take_receipt(request, asked),
+                  journal=journal_refs(view, info["ledger"]),
                   kinds=sorted(ABOUT_KINDS), text_bytes_max=policy.question_text_bytes_max)
 
 
@@ -171,14 +177,18 @@ def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
 def questions(request: Request, ledger: str, view: View) -> HTMLResponse:
     try:
         info = ledger_info(view, ledger)
-        return questions_page(request, view, info, prefilled(request))
+        page = questions_page(request, view, info, prefilled(request))
     except LedgerError as error:
         return error_page(request, error)
+    if RECEIPT_COOKIE in request.cookies:  # shown once: a reload does not show it again
+        forget_receipt(page, request, ledger)
+        page.headers["Cache-Control"] = "no-store"
+    return page
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(request: Request, bytes_max: int = form_body_bytes_max) -> dict[str, str]:
     """The urlencoded form (no multipart: a question is text), size-limited like the API."""
-    raw = await read_body(request, form_body_bytes_max)
+    raw = await read_body(request, bytes_max)
     try:
         pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, errors="strict",
                           max_num_fields=form_fields_max)
@@ -240,5 +250,7 @@ async def ask(request: Request, ledger: str, view: View, intake: Intake) -> Resp
         return page
     await wait_for_view(view, ledger, shown["seq"])
     where = f"{request.scope.get('root_path', '')}/ledgers/{ledger}/questions"
-    return RedirectResponse(f"{where}?{urlencode({'asked': shown['seq']})}#q-{shown['seq']}",
-                            status_code=303)
+    redirect = RedirectResponse(f"{where}?{urlencode({'asked': shown['seq']})}#q-{shown['seq']}",
+                                status_code=303)
+    remember_receipt(redirect, request, ledger, shown["seq"], shown["receipt_code"])
+    return redirect

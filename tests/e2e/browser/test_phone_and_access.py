@@ -45,7 +45,7 @@ def governance_pages(site) -> list[str]:
     major = major_payment(site)
     return [site.url("/trades"), site.url(f"/trades/{trade['seq']}"), site.url("/disclosures"),
             site.url("/questions"), site.url("/contracts"), site.url(f"/transactions/{major}"),
-            site.url()]
+            site.url("/books"), site.url("/confidential"), site.url()]
 
 
 def major_payment(site) -> int:
