@@ -115,3 +115,18 @@ def test_a_refused_report_from_the_page_changes_nothing(steps, town, intake, set
         assert refused.headers["cache-control"] == "no-store"
     assert steps.log() == before
     assert not sealed_dir.exists() or not any(sealed_dir.rglob("*.json"))
+
+
+def test_a_rating_for_no_such_ledger_or_question_number_is_refused(steps, town, intake):
+    catch_up(town.app)
+    before = steps.log()
+    form = {"rating": "satisfied", "receipt_code": "AAAA-BBBB-CCCC-DDDD"}
+    assert steps.http.post("/ledgers/nosuch/questions/1/rating", data=form).status_code == 404
+    for seq in ("abc", "-1", "99999999999999999999", "1e3"):
+        answer = steps.http.post(f"/ledgers/{town.slug}/questions/{seq}/rating", data=form)
+        assert answer.status_code == 400, (seq, answer.text)
+    answer = steps.http.post(f"/ledgers/{town.slug}/questions/{before[0] + 9}/rating",
+                             data=form)
+    assert answer.status_code == 400 and 'id="rate-error"' in answer.text
+    assert f"{before[0] + 9} is not a question" in answer.text
+    assert steps.log() == before
