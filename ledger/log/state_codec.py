@@ -29,11 +29,12 @@ from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRec
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 3  # 3: periods, bank statements, findings, documents, confidential
-# reports, contracts
+STATE_VERSION = 4  # 3: periods, bank statements, findings, documents, confidential
+# reports, contracts; 4: matters (四议两公开 in full), a resolution's proposal
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
-    records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
+    records.Project, records.Resolution, records.Matter, records.Asset, records.Bid,
+    records.Trade,
     records.Catalogue, records.Disclosure, records.Question, records.Interest,
     records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
     records.BankStatement,
