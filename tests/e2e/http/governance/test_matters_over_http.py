@@ -114,3 +114,9 @@ def test_matters_come_a_page_at_a_time_and_by_status_and_an_unknown_one_is_404(s
     assert steps.get("/matters", status="implemented")["items"] == []
     assert_problem(http.get(f"{steps.base}/matters/{payment}"), 404, "not-found")
     assert http.get(f"{steps.base}/matters", params={"status": "nonsense"}).status_code == 422
+    # The residents' pages: the list, and a 404 page for what is no matter.
+    listed = http.get(f"/ledgers/{town.slug}/matters")
+    assert listed.status_code == 200 and f'data-seq="{second}"' in listed.text
+    assert http.get(f"/ledgers/{town.slug}/matters/{second}").status_code == 200
+    for wrong in (str(payment), "abc", "99999999"):
+        assert http.get(f"/ledgers/{town.slug}/matters/{wrong}").status_code == 404, wrong
