@@ -21,7 +21,7 @@ from fastapi import Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import PROBLEM_MEDIA_TYPE, UnsupportedMediaType
-from ledger.domain.records import TRADE_STATUSES
+from ledger.domain.records import MATTER_STATUSES, TRADE_STATUSES
 from ledger.format.cjson import INT_MAX
 from ledger.format.statements import KEY_ID_RE, NONCE_RE, SLUG_RE, TYPE_RE
 from projections.paging import TEXT_FILTER_BYTES_MAX
@@ -103,6 +103,7 @@ BUDGET_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}/[0-9]{4}$"
 TEXT_CHARS_MAX = TEXT_FILTER_BYTES_MAX // 4
 Text = Annotated[str | None, Query(max_length=TEXT_CHARS_MAX, pattern=PRINTABLE_PATTERN)]
 TradeStatus = Literal[TRADE_STATUSES]  # type: ignore[valid-type]
+MatterStatus = Literal[MATTER_STATUSES]  # type: ignore[valid-type]
 QuestionStatus = Literal["open", "answered", "closed"]
 
 # --- POST bodies ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ so a code never has a label in one language and not the other."""
 
 from __future__ import annotations
 
+from projections.matters import STEP_NAMES
+
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "role": {"admin": ("管理员", "Admin"), "agent": ("代理记账", "Bookkeeping agent"),
              "cashier": ("出纳", "Cashier"), "committee": ("居委会", "Residents' committee"),
@@ -62,7 +64,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
              "trade.completed": ("交易完成", "Completion"),
              "trade.cancelled": ("交易终止", "Cancelled")},
     "stage": {"notice": ("交易公告", "Notice"), "award": ("成交公示", "Award"),
-              "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution")},
+              "completion": ("结果公开", "Completion"), "resolution": ("决议公开", "Resolution"),
+              "implementation": ("实施结果公开", "Implementation result")},
     "about": {"entry": ("收支条目", "Entry"), "trade": ("三资交易", "Asset trade"),
               "disclosure": ("公开事项", "Disclosure"), "resolution": ("决议", "Resolution"),
               "contract": ("合同", "Contract"), "asset": ("资产", "Asset"), "fund": ("资金", "Fund"), "project": ("项目", "Project"),
@@ -76,6 +79,20 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                         "livelihood_funds": ("惠民资金使用", "Livelihood-fund use"),
                         "asset_trades": ("三资交易", "Asset trades"),
                         "resolutions": ("决议", "Resolutions")},
+    # 四议两公开 in full (projections/matters.py says the step names once)
+    "matter_step": dict(STEP_NAMES),
+    "matter_status": {"proposed": ("已提议", "Proposed"), "discussed": ("已商议", "Discussed"),
+                      "reviewed": ("已审议", "Reviewed"), "resolved": ("已决议", "Resolved"),
+                      "rejected": ("决议未通过", "Not passed"),
+                      "published": ("决议已公开", "Resolution published"),
+                      "implemented": ("实施结果已公开", "Implemented, result published")},
+    "step_state": {"done": ("已完成", "Done"), "next": ("下一步", "Next"),
+                   "pending": ("待进行", "To come"), "never": ("不再进行", "Not taken")},
+    "proposed_by": {"party_branch": ("党支部", "Party branch"),
+                    "committee": ("居委会", "Residents' committee")},
+    "matter_kind": {"entry": ("重大支出", "Major payment"), "trade": ("三资交易", "Asset trade"),
+                    "contract": ("合同", "Contract"), "project": ("项目", "Project"),
+                    "policy": ("财务制度", "Ledger policy"), "other": ("其他事项", "Other matter")},
     "finding_about": {"entry": ("收支条目", "entry"), "trade": ("三资交易", "asset trade"),
                       "contract": ("合同", "contract"), "fund": ("资金", "fund"),
                       "red_flag": ("风险提示", "red flag")},

@@ -15,6 +15,12 @@ from ledger.format.keys import SigningKey
 from ledger.format.statements import SignedStatement, Statement
 
 
+def subject(kind: str, ref: int | None) -> dict[str, Any]:
+    """What a resolution or a proposal is about: ``{"kind": kind, "ref": ref}``, no ref
+    for the policy, other matters and a contract about to be signed."""
+    return {"kind": kind} if ref is None else {"kind": kind, "ref": ref}
+
+
 def posting(account: str, fund: str, side: str, amount: int, **extra: Any) -> dict[str, Any]:
     return {"account": account, "fund": fund, "side": side, "amount": amount, **extra}
 
@@ -119,13 +125,16 @@ class Signer:
     def set_policy(self, approval_threshold: int, major_threshold: int, notice_days_min: int,
                    *, approvers: dict[str, list[str]] | None = None,
                    split_window_days: int | None = None, round_cash_limit: int | None = None,
+                   full_procedure_for_major: bool | None = None,
                    resolution: int | None = None, memo: str | None = None,
                    **kw: Any) -> SignedStatement:
         body = {"approval_threshold": approval_threshold, "major_threshold": major_threshold,
                 "notice_days_min": notice_days_min}
         return self._signed("policy.set", body, kw, approvers=approvers,
                             split_window_days=split_window_days,
-                            round_cash_limit=round_cash_limit, resolution=resolution, memo=memo)
+                            round_cash_limit=round_cash_limit,
+                            full_procedure_for_major=full_procedure_for_major,
+                            resolution=resolution, memo=memo)
 
     def approve(self, seq: int, resolution: int | None = None, memo: str | None = None,
                 **kw: Any) -> SignedStatement:
@@ -138,15 +147,14 @@ class Signer:
     def record_resolution(self, matter_kind: str, ref: int | None, title: str, meeting_date: str,
                           representatives: int, attendance: int, votes_for: int,
                           votes_against: int, votes_abstain: int, minutes_sha256: str,
-                          **kw: Any) -> SignedStatement:
-        matter: dict[str, Any] = {"kind": matter_kind}
-        if ref is not None:
-            matter["ref"] = ref
-        body = {"matter": matter, "title": title, "meeting_date": meeting_date,
+                          proposal: int | None = None, **kw: Any) -> SignedStatement:
+        """``proposal``: the matter.proposed this resolution decides (四议两公开 in full)."""
+        body = {"matter": subject(matter_kind, ref), "title": title,
+                "meeting_date": meeting_date,
                 "representatives": representatives, "attendance": attendance,
                 "votes_for": votes_for, "votes_against": votes_against,
                 "votes_abstain": votes_abstain, "minutes_sha256": minutes_sha256}
-        return self.sign("resolution.recorded", body, **kw)
+        return self._signed("resolution.recorded", body, kw, proposal=proposal)
 
     def cosign_resolution(self, seq: int, memo: str | None = None, **kw: Any) -> SignedStatement:
         return self._signed("resolution.cosigned", {"resolution": seq}, kw, memo=memo)
@@ -155,6 +163,38 @@ class Signer:
                             where: str | None = None, **kw: Any) -> SignedStatement:
         body = {"resolution": seq, "published_on": published_on, "sheet_sha256": sheet_sha256}
         return self._signed("resolution.disclosed", body, kw, where=where)
+
+    # --- 四议两公开 in full: a matter's steps (ledger/domain/matters.py) ---------------
+
+    def propose_matter(self, kind: str, ref: int | None, title: str, proposed_on: str,
+                       proposal_sha256: str, proposed_by: str = "party_branch",
+                       memo: str | None = None, **kw: Any) -> SignedStatement:
+        """提议: ``proposed_by`` "party_branch" or "committee"; about (kind, ref) as a
+        resolution's matter."""
+        body = {"proposed_by": proposed_by, "subject": subject(kind, ref), "title": title,
+                "proposed_on": proposed_on, "proposal_sha256": proposal_sha256}
+        return self._signed("matter.proposed", body, kw, memo=memo)
+
+    def discuss_matter(self, matter: int, meeting_date: str, minutes_sha256: str, outcome: str,
+                       **kw: Any) -> SignedStatement:
+        """商议: the joint meeting of the party branch, committee and supervisors."""
+        body = {"matter": matter, "meeting_date": meeting_date,
+                "minutes_sha256": minutes_sha256, "outcome": outcome}
+        return self.sign("matter.discussed", body, **kw)
+
+    def review_matter(self, matter: int, meeting_date: str, minutes_sha256: str,
+                      note: str | None = None, **kw: Any) -> SignedStatement:
+        """审议: the party members' meeting."""
+        body = {"matter": matter, "meeting_date": meeting_date,
+                "minutes_sha256": minutes_sha256}
+        return self._signed("matter.reviewed", body, kw, note=note)
+
+    def implement_matter(self, matter: int, published_on: str, result_sha256: str,
+                         where: str | None = None, memo: str | None = None,
+                         **kw: Any) -> SignedStatement:
+        """实施结果公开: the implementation result's sheet, published."""
+        body = {"matter": matter, "published_on": published_on, "result_sha256": result_sha256}
+        return self._signed("matter.implemented", body, kw, where=where, memo=memo)
 
     def register_project(self, code: str, fund: str, name_zh: str, name_en: str, starts: str,
                          ends: str, **kw: Any) -> SignedStatement:

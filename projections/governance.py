@@ -155,7 +155,8 @@ def trade(view: FinanceView, ledger: str, seq: int) -> dict[str, Any]:
 def _resolution_rows(tx: Tx, ledger: str, where: str, params: list[Any]) -> list[dict]:
     rows = tx.all("SELECT seq, matter_kind, matter_ref, title, meeting_date, representatives, "
                   "attendance, votes_for, votes_against, votes_abstain, passed, minutes_sha256, "
-                  "cosigned_roles, cosigners, disclosed_seq, recorded_at FROM view_resolutions "
+                  "cosigned_roles, cosigners, disclosed_seq, recorded_at, proposal FROM "
+                  "view_resolutions "
                   f"WHERE ledger = ?{where} ORDER BY seq", [ledger, *params])
     for row in rows:
         row["matter"] = {"kind": row.pop("matter_kind"), "ref": row.pop("matter_ref")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bump when a table changes: views are disposable, so a new version drops the
 # view tables and the position, and the projection rebuilds them from the log.
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 # Every table the finance projection owns, in the order a rebuild empties them.
 TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts",
@@ -18,6 +18,8 @@ TABLES = ("view_ledgers", "view_log", "view_keys", "view_funds", "view_accounts"
           # governance (projections/handlers/governance_*.py)
           "view_assets", "view_trades", "view_bids", "view_resolutions", "view_disclosures",
           "view_catalogues", "view_questions", "view_gov_steps", "view_confidential",
+          # 四议两公开 in full (projections/handlers/matters.py)
+          "view_matters", "view_matter_steps",
           # inspection findings (projections/handlers/inspection.py)
           "view_inspection_findings", "view_inspection_steps",
           # red flags (projections/flags)
@@ -201,7 +203,18 @@ DDL = (
     "votes_for BIGINT NOT NULL, votes_against BIGINT NOT NULL, votes_abstain BIGINT NOT NULL, "
     "passed BIGINT NOT NULL, minutes_sha256 TEXT NOT NULL, cosigned_roles TEXT NOT NULL, "
     "cosigners BIGINT NOT NULL, disclosed_seq BIGINT, recorded_at TEXT NOT NULL, "
-    "PRIMARY KEY (ledger, seq))",
+    "proposal BIGINT, PRIMARY KEY (ledger, seq))",
+    # Matters under 四议两公开 in full: each one's latest state, and its steps (at most one
+    # of each of the six), with the step's business date, document and signing role.
+    "CREATE TABLE IF NOT EXISTS view_matters (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
+    "proposed_by TEXT NOT NULL, subject_kind TEXT NOT NULL, subject_ref BIGINT, "
+    "title TEXT NOT NULL, status TEXT NOT NULL, proposed_on TEXT NOT NULL, resolution BIGINT, "
+    "recorded_at TEXT NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (ledger, seq))",
+    "CREATE INDEX IF NOT EXISTS view_matters_status ON view_matters (ledger, status, seq)",
+    "CREATE TABLE IF NOT EXISTS view_matter_steps (ledger TEXT NOT NULL, matter BIGINT NOT NULL, "
+    "step TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, "
+    "sha256 TEXT NOT NULL, signer_role TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+    "detail TEXT NOT NULL, PRIMARY KEY (ledger, matter, step))",
     "CREATE TABLE IF NOT EXISTS view_disclosures (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "type TEXT NOT NULL, item TEXT NOT NULL, published_on TEXT NOT NULL, "
     "sheet_sha256 TEXT NOT NULL, place TEXT NOT NULL, subject_kind TEXT, subject_ref BIGINT, "
@@ -263,6 +276,7 @@ ORDER = {
     "view_resolutions": "ledger, seq", "view_disclosures": "ledger, seq",
     "view_catalogues": "ledger, seq", "view_questions": "ledger, seq",
     "view_confidential": "ledger, seq",
+    "view_matters": "ledger, seq", "view_matter_steps": "ledger, matter, step",
     "view_gov_steps": "ledger, subject, ref, seq",
     "view_inspection_findings": "ledger, seq", "view_inspection_steps": "ledger, finding, seq",
     "view_red_flags": "ledger, code, subject", "view_flag_entries": "ledger, seq",

@@ -2,8 +2,9 @@
 
 Residents (no sign-in, rate-limited per client like every public read): the
 asset register with each asset's history and its tie to the books, asset
-trades with their steps, notices, bids and disclosures, resolutions,
-disclosures, and residents' questions with how long each took.
+trades with their steps, notices, bids and disclosures, resolutions, matters
+under 四议两公开 with their timelines, disclosures, and residents' questions with
+how long each took.
 
 Anyone may ask a question (``POST /v1/ledgers/{ledger}/questions``) without
 signing in: the log's question intake (``ledger.log.intake``) signs
@@ -33,8 +34,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import signed_in
-from api.contract import (PUBLIC_READ, SIGNED_IN_READ, WRITE, LedgerSlug, QuestionStatus,
-                          TradeStatus, json_request, merged, problems, question_schema)
+from api.contract import (PUBLIC_READ, SIGNED_IN_READ, WRITE, LedgerSlug, MatterStatus,
+                          QuestionStatus, TradeStatus, json_request, merged, problems,
+                          question_schema)
 from api.deps import (SEQ_MAX, Cursor, Intake, LedgerApp, Limit, View, existing_ledger,
                       json_body)
 from api.limits import RateLimited, TokenBuckets, client_address, public_rate
@@ -43,7 +45,7 @@ from ledger.domain import fields, policy
 from ledger.errors import FormatError
 from ledger.log.intake import QuestionIntake, contact_bytes_max, new_receipt_code
 from projections import disclosure_schedule as schedule
-from projections import governance
+from projections import governance, matters
 from projections.governance_flags import FLAGS_PAGE_DEFAULT
 from projections.paging import PAGE_SIZE_DEFAULT
 
@@ -63,6 +65,8 @@ AssetCode = Annotated[str, Path(pattern=f"^{fields.CODE_RE.pattern}$",
 Seq = Annotated[int, Path(ge=0, le=SEQ_MAX)]
 TradeStatusFilter = Annotated[TradeStatus | None, Query(description="e.g. noticed, completed")]
 QuestionStatusFilter = Annotated[QuestionStatus | None, Query()]
+MatterStatusFilter = Annotated[MatterStatus | None, Query(
+    description="the matter's latest step, e.g. reviewed, implemented; or rejected")]
 FlagCursor = Annotated[str | None, Query(
     pattern=r"^-?[0-9]{1,19}:-?[0-9]{1,19}$", max_length=41,
     description="next_cursor of the page before; the list continues after it")]
@@ -98,6 +102,23 @@ def one_trade(ledger: GovLedger, seq: Seq, view: View) -> dict[str, Any]:
 def list_resolutions(ledger: GovLedger, view: View) -> dict[str, Any]:
     """Residents' representative resolutions: votes, co-signing roles, disclosure."""
     return governance.resolutions(view, ledger)
+
+
+@residents.get("/matters")
+def list_matters(ledger: GovLedger, view: View, status: MatterStatusFilter = None,
+                 cursor: Cursor = None, limit: Limit = PAGE_SIZE_DEFAULT) -> dict[str, Any]:
+    """Matters under 四议两公开 in full (proposed, discussed, reviewed, resolved, the
+    resolution published, the implementation result published), oldest first, a page at
+    a time (``next_cursor``), each with its status and how many steps are done."""
+    return matters.matters(view, ledger, status, cursor, limit)
+
+
+@residents.get("/matters/{seq}")
+def one_matter(ledger: GovLedger, seq: Seq, view: View) -> dict[str, Any]:
+    """One matter (``seq``: its matter.proposed) with its timeline: each of the six steps
+    with its name (zh, en), state (done, next, pending, never), seq, business date,
+    document hash and the role that signed; and the resolution it rests on."""
+    return matters.matter(view, ledger, seq)
 
 
 @residents.get("/disclosures")

@@ -40,7 +40,7 @@ from ledger.errors import FormatError, LedgerError, LedgerNotFound, NotFound
 from ledger.format.money import format_amount
 from ledger.format.notes import split_note
 from projections import disclosure_schedule, governance, inspection, queries
-from projections import contracts, disclosure_schedule, queries
+from projections import contracts
 from projections.entry_story import entry_story
 from projections.view import FinanceView, open_view
 

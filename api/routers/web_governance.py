@@ -1,4 +1,5 @@
-"""The residents' governance pages (居民): asset trades, disclosures and questions.
+"""The residents' governance pages (居民): asset trades, matters under 四议两公开 with
+their timelines, disclosures and questions.
 
 Like ``api.routers.web`` (whose helpers these reuse), the routes translate the
 public read models (``projections.governance``: people already masked) and
@@ -32,7 +33,7 @@ from api.routers.web import (PAGE, View, _number, api_base, error_page, ledger_i
 from ledger.domain import policy
 from ledger.domain.questions import ABOUT_KINDS, SEQ_KINDS
 from ledger.errors import FormatError, LedgerError, NotFound
-from projections import governance, periods, queries
+from projections import governance, matters, periods, queries
 from projections.view import FinanceView
 
 # Percent-encoding makes each UTF-8 byte of Chinese text three bytes of form body:
@@ -45,6 +46,7 @@ question_page_items = 50  # questions per page of the residents' list
 # What a "ask about this" link may prefill as the subject: a seq, a code or FUND/YEAR.
 CODE_OR_SEQ_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}(/[0-9]{4})?")
 reconciliation_page_items = 120  # ten years of monthly statements on the page
+matter_page_items = 100  # matters per page of the residents' list
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -97,6 +99,42 @@ def trade(request: Request, ledger: str, seq: str, view: View) -> HTMLResponse:
     except LedgerError as error:
         return error_page(request, error)
     return render(request, "trade.html", info=info, item=item)
+
+
+@router.get("/ledgers/{ledger}/matters", **PAGE)
+def matters_page(request: Request, ledger: str, view: View) -> HTMLResponse:
+    """Every matter under 四议两公开, with how far each has come (a page at a time)."""
+    try:
+        cursor = _number(request.query_params.get("cursor"), "cursor", 0, SEQ_MAX)
+    except FormatError:
+        cursor = None
+    try:
+        info = ledger_info(view, ledger)
+        found = matters.matters(view, ledger, cursor=cursor, limit=matter_page_items)
+    except LedgerError as error:
+        return error_page(request, error)
+    next_url = (None if found["next_cursor"] is None else
+                "?" + urlencode({"cursor": found["next_cursor"]}))
+    return render(request, "matters.html", info=info, found=found, next_url=next_url,
+                  first_url="?" if cursor is not None else None)
+
+
+@router.get("/ledgers/{ledger}/matters/{seq}", **PAGE)
+def matter_page(request: Request, ledger: str, seq: str, view: View) -> HTMLResponse:
+    """One matter's six steps: those done (date, entry, signing role, document), the next
+    one and those to come."""
+    try:
+        number = _number(seq, "seq", 0, SEQ_MAX)
+        info = ledger_info(view, ledger)
+        item = matters.matter(view, ledger, number)
+    except FormatError:
+        return error_page(request, NotFound(f"没有这个事项 there is no matter {seq[:24]!r}"))
+    except LedgerError as error:
+        return error_page(request, error)
+    hashes = [step["sha256"] for step in item["timeline"] if step["sha256"]]
+    return render(request, "matter.html", info=info, item=item,
+                  kept=request.app.state.documents.kept_among(ledger, hashes),
+                  api=api_base(request, ledger))
 
 
 @router.get("/ledgers/{ledger}/disclosures", **PAGE)

@@ -3,7 +3,8 @@
 rejecting a held payment (`approve`, `reject`) and residents' representative
 resolutions (`resolution record|cosign|disclose`). Trades are in
 ``governance_trades``; disclosures, questions and the intake key in
-``governance_public``.
+``governance_public``; contracts in ``governance_contracts``; the steps of a matter
+under 四议两公开 (`matter propose|discuss|review|implement`) in ``governance_matters``.
 
 Each command signs one statement with the role that takes that step (``--key``
 defaults to it) and the ledger checks it: a step out of order is refused with
@@ -33,7 +34,8 @@ resolution_app = typer.Typer(help="Residents' representative resolutions (四议
 
 
 def register(app: typer.Typer) -> None:
-    from ledger.cli import governance_contracts, governance_public, governance_trades
+    from ledger.cli import (governance_contracts, governance_matters, governance_public,
+                            governance_trades)
 
     app.add_typer(asset_app, name="asset")
     app.add_typer(policy_app, name="policy")
@@ -43,6 +45,7 @@ def register(app: typer.Typer) -> None:
     governance_trades.register(app)
     governance_public.register(app)
     governance_contracts.register(app)
+    governance_matters.register(app)
 
 
 def key_option(role: str) -> typer.models.OptionInfo:
@@ -177,6 +180,10 @@ def policy_set(
                                   "e.g. committee,supervisor.")] = None,
     split_window_days: Annotated[Optional[int], typer.Option("--split-window-days")] = None,
     round_cash_limit: Annotated[Optional[str], typer.Option("--round-cash-limit")] = None,
+    full_procedure: Annotated[Optional[bool], typer.Option(
+        "--full-procedure-for-major/--no-full-procedure-for-major",
+        help="Whether a resolution about a major matter must name a proposal that was "
+             "discussed and reviewed (四议两公开 in full). Default: off.")] = None,
     resolution: Annotated[Optional[int], typer.Option(
         "--resolution", help="The disclosed resolution a loosening rests on.")] = None,
     memo: Annotated[Optional[str], typer.Option("--memo")] = None,
@@ -191,7 +198,7 @@ def policy_set(
         amount_of(approval, currency, "--approval"), amount_of(major, currency, "--major"),
         notice_days, approvers=chosen or None, split_window_days=split_window_days,
         round_cash_limit=amount_of(round_cash_limit, currency) if round_cash_limit else None,
-        resolution=resolution, memo=memo)
+        full_procedure_for_major=full_procedure, resolution=resolution, memo=memo)
     print_receipt(cli.submit(signed), "policy set")
 
 
@@ -224,7 +231,7 @@ def reject(
 # --- resolutions ------------------------------------------------------------------------
 
 
-def _matter(text: str) -> tuple[str, int | None]:
+def parse_matter(text: str) -> tuple[str, int | None]:
     kind, _, ref = text.partition(":")
     if kind in ("policy", "other", "contract") and not ref:
         return kind, None
@@ -250,14 +257,17 @@ def resolution_record(
                                                     help="The meeting's minutes.")] = None,
     minutes_sha256: Annotated[Optional[str], typer.Option("--minutes-sha256")] = None,
     meeting_date: Annotated[Optional[str], typer.Option("--meeting-date")] = None,
+    proposal: Annotated[Optional[int], typer.Option(
+        "--proposal", help="The matter this resolves (its matter.proposed seq), once it was "
+                           "discussed and reviewed (四议两公开).")] = None,
     key: Annotated[str, key_option("committee")] = "committee",
 ) -> None:
     """Record a residents' representative meeting's resolution (committee)."""
     cli = cli_of(ctx)
-    kind, ref = _matter(matter)
+    kind, ref = parse_matter(matter)
     signed = cli.signer(ledger, key).record_resolution(
         kind, ref, title, meeting_date or today(), representatives, attendance, votes_for,
-        votes_against, abstain, digest(minutes, minutes_sha256, "minutes"))
+        votes_against, abstain, digest(minutes, minutes_sha256, "minutes"), proposal=proposal)
     receipt = cli.submit(signed)
     passed = cli.app.state(ledger).resolutions[receipt.seq].passed
     print_receipt(receipt, f"resolution recorded ({'passed' if passed else 'did not pass'})")

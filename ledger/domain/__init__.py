@@ -2,11 +2,9 @@
 
 from ledger.domain import accounts, journal, registry  # noqa: F401
 from ledger.domain import (approvals, assets, bank, confidential, disclosures,  # noqa: F401
-                           inspection, interests, periods, projects, questions, resolutions,
-                           trades)
+                           inspection, interests, matters, periods, projects, questions,
+                           resolutions, trades)
 from ledger.domain.documents import note_named
-from ledger.domain import (approvals, assets, disclosures, interests, projects,  # noqa: F401
-                           questions, resolutions, trades)
 from ledger.domain import contract_payments, contract_steps, contracts  # noqa: F401
 from ledger.domain.effects import Effects, Signed
 from ledger.domain.policy import signing_role

@@ -31,7 +31,7 @@ from ledger.format.statements import Entry
 
 POLICY_FIELDS = {"approval_threshold", "major_threshold", "notice_days_min"}
 POLICY_OPTIONAL = {"approvers", "split_window_days", "round_cash_limit", "date_allowance_days",
-                   "resolution", "memo"}
+                   "full_procedure_for_major", "resolution", "memo"}
 SEQ_MAX = 2**53 - 1
 
 
@@ -49,7 +49,8 @@ def parse_policy(body: dict[str, Any], seq: int) -> Policy:
         major_roles=frozenset(approvers.get("major", sorted(policy.major_roles_required))),
         split_window_days=body.get("split_window_days", policy.split_window_days_default),
         round_cash_limit=body.get("round_cash_limit", policy.round_cash_limit_fen_default),
-        date_allowance_days=body.get("date_allowance_days", policy.date_allowance_days_default))
+        date_allowance_days=body.get("date_allowance_days", policy.date_allowance_days_default),
+        full_procedure_for_major=body.get("full_procedure_for_major", False))
 
 
 def _check_policy_shape(body: dict[str, Any]) -> None:
@@ -81,6 +82,7 @@ def _check_policy_shape(body: dict[str, Any]) -> None:
     if "date_allowance_days" in body:
         fields.integer(body["date_allowance_days"], "date_allowance_days", minimum=0,
                        maximum=policy.date_allowance_days_max)
+    fields.boolean(body, "full_procedure_for_major", False)
     fields.text(body, "memo", bytes_max=policy.memo_bytes_max, required=False)
 
 
@@ -99,6 +101,8 @@ def loosened(old: Policy, new: Policy) -> list[str]:
         found.append("drops a co-signing role")
     if new.date_allowance_days > old.date_allowance_days:
         found.append("allows business dates further ahead")
+    if old.full_procedure_for_major and not new.full_procedure_for_major:
+        found.append("no longer requires the full procedure (四议两公开) for major matters")
     return found
 
 

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ledger.domain.records import (Asset, BankStatement, Bid, Catalogue,
                                        ConfidentialReport, Disclosure, Finding, Interest,
-                                       Period, Policy, Project, Question, Resolution, Trade)
-    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Interest, Policy,
-                                       Project, Question, Resolution, Trade)
+                                       Matter, Period, Policy, Project, Question, Resolution,
+                                       Trade)
     from ledger.domain.contract_records import Contract
     from ledger.domain.state import Account, Fund
 
@@ -183,6 +182,35 @@ class ResolutionStepped(Effect):
     """A resolution was co-signed or disclosed; ``resolution`` is its new state."""
 
     resolution: Resolution
+
+
+# The six steps of a matter under 四议两公开, in order (ledger/domain/matters.py):
+# proposed (提议), discussed (商议), reviewed (审议), resolved by the residents'
+# representatives (决议), the resolution published (决议公开) and the implementation
+# result published (实施结果公开).
+MATTER_STEPS = ("proposed", "discussed", "reviewed", "resolved", "published", "implemented")
+
+
+@dataclass(frozen=True)
+class MatterProposed(Effect):
+    """A matter was proposed (its first step); ``date`` and ``document`` are the
+    proposal's date and SHA-256."""
+
+    matter: Matter
+    date: str
+    document: str
+
+
+@dataclass(frozen=True)
+class MatterStepped(Effect):
+    """A matter took ``step`` (one of MATTER_STEPS after the first) at ``seq``, on the
+    business date ``date``, with the document of that step (minutes, sheet, result
+    sheet) by SHA-256; ``matter`` is its new state."""
+
+    matter: Matter
+    step: str
+    date: str
+    document: str
 
 
 @dataclass(frozen=True)

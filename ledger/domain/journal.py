@@ -20,7 +20,7 @@ from ledger.domain import policy
 
 from ledger.format import money
 from ledger.domain import dates, fields, periods
-from ledger.domain import contract_payments, dates, fields
+from ledger.domain import contract_payments
 from ledger.domain.effects import (Effects, EntryConfirmed, EntryPosted, EntryReversed, Line,
                                    MoneyMoved, PaymentHeld)
 from ledger.domain.types import Context, statement_type

@@ -31,6 +31,13 @@ SIGNING_ROLES: dict[str, frozenset[str]] = {
     "resolution.recorded": frozenset({"committee"}),
     "resolution.cosigned": frozenset({"committee", "supervisor", "auditor"}),
     "resolution.disclosed": frozenset({"committee"}),
+    # 四议两公开 in full (ledger/domain/matters.py): the committee records each meeting
+    # of a matter's procedure (there is no party-branch role: a proposal says who made
+    # it) and publishes the implementation result.
+    "matter.proposed": frozenset({"committee"}),
+    "matter.discussed": frozenset({"committee"}),
+    "matter.reviewed": frozenset({"committee"}),
+    "matter.implemented": frozenset({"committee"}),
     "project.registered": frozenset({"agent", "committee"}),
     "asset.registered": frozenset({"agent"}),
     "asset.valued": frozenset({"agent", "committee"}),

@@ -29,6 +29,9 @@ class Policy:
     split_window_days: int = policy.split_window_days_default
     round_cash_limit: int = policy.round_cash_limit_fen_default
     date_allowance_days: int = policy.date_allowance_days_default
+    # 四议两公开 in full: a resolution about a major matter must name a proposal that
+    # was discussed and reviewed (ledger/domain/matters.py). Off unless a policy says so.
+    full_procedure_for_major: bool = False
 
     def level(self, amount: int) -> str | None:
         """Which approval path a payment of ``amount`` fen takes."""
@@ -97,9 +100,53 @@ class Resolution:
     cosigners: frozenset[str] = frozenset()
     cosigned_roles: frozenset[str] = frozenset()
     disclosed_seq: int | None = None
+    proposal: int | None = None   # the matter.proposed it resolves (四议两公开 in full)
 
     def cosigned_by(self, roles: frozenset[str]) -> bool:
         return roles <= self.cosigned_roles
+
+
+MATTER_STATUSES = ("proposed", "discussed", "reviewed", "resolved", "rejected", "published",
+                   "implemented")
+
+
+@dataclass(frozen=True)
+class Matter:
+    """A matter's life under 四议两公开 (ledger/domain/matters.py): proposed by the party
+    branch or the committee, discussed (商议), reviewed (审议), resolved by the residents'
+    representatives (决议, a ``resolution.recorded`` naming it), the resolution published
+    (``resolution.disclosed``) and the implementation result published. Each ``*_seq`` is
+    the entry of that step; each ``*_on`` its business date (steps never go back in time).
+    ``status`` is the last step taken; a resolution that did not pass makes it
+    ``rejected``, an end (a new proposal starts again)."""
+
+    seq: int                      # of matter.proposed
+    proposed_by: str              # "party_branch" | "committee"
+    subject_kind: str             # a resolution's matter kind (MATTER_KINDS)
+    subject_ref: int | None
+    title: str
+    proposed_on: str
+    status: str = "proposed"      # one of MATTER_STATUSES
+    discussed_seq: int | None = None
+    discussed_on: str = ""
+    reviewed_seq: int | None = None
+    reviewed_on: str = ""
+    resolution: int | None = None
+    resolved_on: str = ""
+    published_seq: int | None = None
+    published_on: str = ""
+    implemented_seq: int | None = None
+    implemented_on: str = ""
+    history: tuple[int, ...] = ()
+
+    def then(self, seq: int, **changes: Any) -> Matter:
+        return replace(self, history=self.history + (seq,), **changes)
+
+    @property
+    def last_date(self) -> str:
+        """The business date of its latest step: the next one may not be earlier."""
+        return (self.implemented_on or self.published_on or self.resolved_on
+                or self.reviewed_on or self.discussed_on or self.proposed_on)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
 """Residents' representative resolutions (四议两公开): recorded, co-signed, disclosed.
 
 A resolution is about one matter: a pending major payment (``entry``), an
-asset trade right after its proposal (``trade``), a loosening of the ledger
-policy (``policy``) or anything else (``other``). It passes when the meeting
-had a quorum (policy.resolution_quorum of the representatives) and more than
-half of those attending voted for it. A failed resolution stays on the log.
+asset trade right after its proposal (``trade``), a contract or project, a
+loosening of the ledger policy (``policy``) or anything else (``other``). It
+passes when the meeting had a quorum (policy.resolution_quorum of the
+representatives) and more than half of those attending voted for it. A failed
+resolution stays on the log.
+
+A resolution may name the ``proposal`` it decides: a matter proposed, discussed
+and reviewed (ledger/domain/matters.py); recording it is the matter's 决议 step,
+disclosing it the matter's 决议公开. The policy may require that for major matters.
 """
 
 from __future__ import annotations
@@ -13,16 +18,16 @@ from dataclasses import replace
 from typing import Any
 
 from ledger.domain import policy
-from ledger.domain import dates, fields
+from ledger.domain import dates, fields, matters
 from ledger.domain.records import Disclosure, Resolution, current_policy
 from ledger.domain.effects import (Disclosed, Effects, ResolutionRecorded, ResolutionStepped,
                                    TradeStepped)
 from ledger.domain.types import Context, statement_type
-from ledger.errors import DomainError, FormatError, NotFound, OutOfOrder
+from ledger.errors import DomainError, NotFound, OutOfOrder
 from ledger.domain.state import LedgerState
 from ledger.format.statements import Entry
 
-MATTER_KINDS = frozenset({"entry", "trade", "policy", "contract", "project", "other"})
+MATTER_KINDS = matters.MATTER_KINDS
 VOTES = ("votes_for", "votes_against", "votes_abstain")
 RECORDED_FIELDS = {"matter", "title", "meeting_date", "representatives", "attendance",
                    *VOTES, "minutes_sha256"}
@@ -35,41 +40,10 @@ def passed(body: dict[str, Any]) -> bool:
     return quorum and body["votes_for"] * 2 > body["attendance"]
 
 
-def _matter(ctx: Context) -> None:
-    matter = ctx.body["matter"]
-    if not isinstance(matter, dict):
-        raise FormatError("matter must be an object {kind, ref}", field="matter")
-    kind = fields.choice(matter, "kind", MATTER_KINDS)
-    if kind in ("policy", "other") or (kind == "contract" and "ref" not in matter):
-        # a contract without ref: one about to be signed (it cites the resolution)
-        fields.only_fields(matter, {"kind"})
-        return
-    fields.only_fields(matter, {"kind", "ref"})
-    ref = fields.integer(matter["ref"], "matter.ref", minimum=0, maximum=SEQ_MAX)
-    if kind == "contract" and ref not in ctx.state.contracts:
-        raise NotFound(f"contract {ref} does not exist", contract=ref)
-    if kind == "project" and not any(p.seq == ref for p in ctx.state.projects.values()):
-        raise NotFound(f"entry {ref} is not a project.registered", project=ref)
-    if kind in ("contract", "project"):
-        return
-    if kind == "entry":
-        pending = ctx.state.pending.get(ref)
-        if pending is None or pending.level != "major" or pending.status != "pending":
-            raise DomainError(f"entry {ref} is not a major-matter payment waiting for approval",
-                              seq=ref)
-        return
-    trade = ctx.state.trades.get(ref)
-    if trade is None:
-        raise NotFound(f"trade {ref} does not exist", trade=ref)
-    if trade.status != "proposed":
-        raise OutOfOrder(f"trade {ref} is {trade.status}; its resolution is recorded right after "
-                         "the proposal", trade=ref, status=trade.status)
-
-
 @statement_type("resolution.recorded")
 def decide_recorded(ctx: Context) -> None:
     body = ctx.body
-    fields.only_fields(body, RECORDED_FIELDS)
+    fields.only_fields(body, RECORDED_FIELDS, {"proposal"})
     fields.text(body, "title", bytes_max=policy.name_bytes_max)
     dates.business_date(ctx, "meeting_date")
     fields.sha256_hex(body["minutes_sha256"], "minutes_sha256")
@@ -79,7 +53,8 @@ def decide_recorded(ctx: Context) -> None:
     votes = sum(fields.integer(body[name], name, minimum=0, maximum=present) for name in VOTES)
     if votes > present:
         raise DomainError(f"votes add up to {votes} but only {present} attended")
-    _matter(ctx)
+    kind, ref = matters.check_subject(ctx, body["matter"], "matter")
+    matters.check_proposal(ctx, kind, ref)
 
 
 @decide_recorded.applier
@@ -87,14 +62,16 @@ def apply_recorded(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     matter = body["matter"]
     resolution = Resolution(entry.seq, matter["kind"], matter.get("ref"), body["title"],
-                            passed(body), entry.signed.signer)
+                            passed(body), entry.signed.signer, proposal=body.get("proposal"))
     state.resolutions[entry.seq] = resolution
+    stepped = matters.resolved(state, entry, resolution) if resolution.proposal is not None \
+        else ()
     if not (matter["kind"] == "trade" and resolution.passed):
-        return (ResolutionRecorded(entry.seq, resolution),)
+        return (ResolutionRecorded(entry.seq, resolution), *stepped)
     trade = state.trades[matter["ref"]]
     trade = state.trades[trade.seq] = trade.then(entry.seq, status="resolved",
                                                  resolution=entry.seq)
-    return (ResolutionRecorded(entry.seq, resolution), TradeStepped(entry.seq, trade))
+    return (ResolutionRecorded(entry.seq, resolution), TradeStepped(entry.seq, trade), *stepped)
 
 
 def resolution_of(ctx: Context) -> Resolution:
@@ -142,6 +119,7 @@ def decide_disclosed(ctx: Context) -> None:
     if resolution.passed and not resolution.cosigned_by(required):
         raise OutOfOrder(f"resolution {resolution.seq} is disclosed once it is co-signed by "
                          f"{' and '.join(sorted(required))}", resolution=resolution.seq)
+    matters.check_published(ctx, resolution)
 
 
 @decide_disclosed.applier
@@ -152,4 +130,5 @@ def apply_disclosed(state: LedgerState, entry: Entry) -> Effects:
     disclosure = state.disclosures[entry.seq] = Disclosure(
         entry.seq, "resolutions", body["sheet_sha256"], body["published_on"],
         ("resolution", resolution.seq, "resolution"))
-    return (ResolutionStepped(entry.seq, resolution), Disclosed(entry.seq, disclosure))
+    return (ResolutionStepped(entry.seq, resolution), Disclosed(entry.seq, disclosure),
+            *matters.published(state, entry, resolution))

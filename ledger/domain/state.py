@@ -22,12 +22,9 @@ if TYPE_CHECKING:
     from ledger.domain.documents import NamedDocument
     from ledger.domain.records import (Asset, BankStatement, Bid, Catalogue,
                                        ConfidentialReport, Disclosure, Finding, Flow,
-                                       Interest, PendingEntry, Period, Policy, Project,
-                                       Question, Resolution, Trade)
+                                       Interest, Matter, PendingEntry, Period, Policy,
+                                       Project, Question, Resolution, Trade)
     from ledger.domain.contract_records import Contract, ContractPayment
-    from ledger.domain.records import (Asset, Bid, Catalogue, Disclosure, Flow, Interest,
-                                       PendingEntry, Policy, Project, Question, Resolution,
-                                       Trade)
 
 Balance = tuple[str, str, str]  # (account, fund, currency)
 FlowKey = tuple[str, str, str]  # ("fund" | "project", code, "YYYY-MM")
@@ -110,6 +107,8 @@ class LedgerState:
     entry_projects: MutableMapping[int, str] = field(default_factory=SeqToLabel)
     projects: MutableMapping[str, Project] = field(default_factory=dict)
     resolutions: MutableMapping[int, Resolution] = field(default_factory=dict)
+    # 四议两公开 in full (ledger/domain/matters.py): by seq of matter.proposed
+    matters: MutableMapping[int, Matter] = field(default_factory=dict)
     assets: MutableMapping[str, Asset] = field(default_factory=dict)
     trades: MutableMapping[int, Trade] = field(default_factory=dict)  # by seq of trade.proposed
     bids: MutableMapping[int, Bid] = field(default_factory=dict)  # by seq of trade.bid_received

@@ -23,17 +23,18 @@ from typing import Any
 
 from ledger.domain import records
 from ledger.domain.documents import NamedDocument
-from ledger.domain import contract_records, records
+from ledger.domain import contract_records
 from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
 from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRecord, LedgerState
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 3  # 3: periods, bank statements, findings, documents, confidential
-# reports, contracts
+STATE_VERSION = 4  # 3: periods, bank statements, findings, documents, confidential
+# reports, contracts; 4: matters (四议两公开 in full), a resolution's proposal
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
-    records.Project, records.Resolution, records.Asset, records.Bid, records.Trade,
+    records.Project, records.Resolution, records.Matter, records.Asset, records.Bid,
+    records.Trade,
     records.Catalogue, records.Disclosure, records.Question, records.Interest,
     records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
     records.BankStatement,

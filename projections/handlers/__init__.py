@@ -74,3 +74,4 @@ from projections.handlers import governance_assets, governance_records  # noqa: 
 from projections.handlers import inspection  # noqa: E402,F401
 from projections.handlers import periods  # noqa: E402,F401
 from projections.handlers import contracts  # noqa: E402,F401
+from projections.handlers import matters  # noqa: E402,F401

@@ -30,12 +30,13 @@ def resolution_recorded(at: At, recorded: ResolutionRecorded) -> None:
     at.tx.run("INSERT INTO view_resolutions (ledger, seq, matter_kind, matter_ref, title, "
               "meeting_date, representatives, attendance, votes_for, votes_against, "
               "votes_abstain, passed, minutes_sha256, cosigned_roles, cosigners, disclosed_seq, "
-              "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)",
+              "recorded_at, proposal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, "
+              "?, ?)",
               (at.ledger, resolution.seq, resolution.matter_kind, resolution.matter_ref,
                resolution.title, str(body["meeting_date"]), int(body["representatives"]),
                int(body["attendance"]), int(body["votes_for"]), int(body["votes_against"]),
                int(body["votes_abstain"]), int(resolution.passed), str(body["minutes_sha256"]),
-               at.entry.recorded_at))
+               at.entry.recorded_at, resolution.proposal))
     add_step(at, "resolution", resolution.seq)
 
 

@@ -158,6 +158,36 @@ class Story:
         self.town.resolve("other", None, cosign=bool(pick % 2), disclose=bool(pick % 2),
                           votes_for=20 if pick % 3 else 5)
 
+    def matter(self, pick: int) -> None:
+        """Take a matter (四议两公开) one step further, or propose one: about "other", by
+        the party branch or the committee; one resolution in four fails."""
+        town, day = self.town, "2026-03-0{}".format
+        moving = [m for m in self.state.matters.values() if m.status != "implemented"
+                  and not (m.status == "rejected" and m.published_seq is not None)]
+        if not moving or pick % 5 == 0:
+            town.submit(town.committee.propose_matter(
+                "other", None, f"事项 matter {pick}", day(1), sha(f"proposal {pick}"),
+                proposed_by=("party_branch", "committee")[pick % 2]))
+            return
+        matter = moving[pick % len(moving)]
+        if matter.status == "proposed":
+            town.submit(town.committee.discuss_matter(matter.seq, day(2), sha(f"j{pick}"), "同意"))
+        elif matter.status == "discussed":
+            town.submit(town.committee.review_matter(matter.seq, day(3), sha(f"p{pick}")))
+        elif matter.status == "reviewed":
+            votes = 5 if pick % 4 == 0 else 20
+            seq = town.submit(town.committee.record_resolution(
+                "other", None, "事项决议", day(4), 25, 22, votes, 22 - votes - 1, 1,
+                sha(f"r{pick}"), proposal=matter.seq))
+            if votes == 20:
+                town.submit(town.committee.cosign_resolution(seq))
+                town.submit(town.supervisor.cosign_resolution(seq))
+        elif matter.status in ("resolved", "rejected"):
+            town.submit(town.committee.disclose_resolution(matter.resolution, day(5),
+                                                           sha(f"s{pick}")))
+        else:  # published
+            town.submit(town.committee.implement_matter(matter.seq, day(6), sha(f"i{pick}")))
+
     def disclose(self, pick: int) -> None:
         if not self.state.catalogues:
             self.town.catalogue()

@@ -44,8 +44,9 @@ def governance_pages(site) -> list[str]:
     [trade] = httpx.get(site.api_url("/trades"), timeout=30).json()["items"]
     major = major_payment(site)
     return [site.url("/trades"), site.url(f"/trades/{trade['seq']}"), site.url("/disclosures"),
-            site.url("/questions"), site.url("/contracts"), site.url(f"/transactions/{major}"),
-            site.url("/books"), site.url("/confidential"), site.url()]
+            site.url("/questions"), site.url("/contracts"), site.url("/matters"),
+            site.url(f"/transactions/{major}"), site.url("/books"), site.url("/confidential"),
+            site.url()]
 
 
 def major_payment(site) -> int:

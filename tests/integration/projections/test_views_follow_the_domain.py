@@ -2,9 +2,10 @@
 
 Random histories of valid statements of every kind (journal entries, payments
 held for approval then approved or rejected, reversals, confirmations, asset
-trades through their steps, resolutions, disclosures, residents' questions,
-keys) are submitted one at a time; after each, the view is caught up and its
-balances, holds, trades, assets, resolutions, questions and keys must equal
+trades through their steps, resolutions, matters under 四议两公开, disclosures,
+residents' questions, keys) are submitted one at a time; after each, the view is
+caught up and its balances, holds, trades, assets, resolutions, matters, questions and
+keys must equal
 the domain state ``app.state(slug)``. Operations that do not fit the moment
 (nothing to reverse, a payment the bank cannot cover) are skipped or refused,
 and a refused statement changes nothing on either side.
@@ -29,7 +30,7 @@ APPROVAL, MAJOR = 5_000 * YUAN, 50_000 * YUAN
 picks = st.integers(min_value=0, max_value=1_000)
 # A trade takes a dozen steps: "trade" comes up often enough for some to finish.
 STEPS = ["approve", "reject", "reverse", "confirm", "cancel", "ask", "answer", "close",
-         "resolution", "key", "revoke", "disclose", "assign"] + ["trade"] * 6
+         "resolution", "key", "revoke", "disclose", "assign"] + ["trade"] * 6 + ["matter"] * 3
 operations = st.one_of(
     st.tuples(st.just("grant"), st.sampled_from(FUNDS), st.integers(1_000, 80_000 * YUAN)),
     st.tuples(st.just("pay"), st.sampled_from(FUNDS), st.integers(100, 60_000 * YUAN)),
@@ -50,6 +51,9 @@ EVERY_PATH = [
     ("ask", 3), ("answer", 0), ("answer", 0), ("close", 0), ("ask", 5),
     ("resolution", 1), ("resolution", 3), ("key", 0), ("key", 0), ("revoke", 1),
     ("disclose", 0), ("grant", "activity", 9_000 * YUAN),
+    # A matter through its six steps, and another whose resolution fails (pick % 4 == 0).
+    ("matter", 0), ("matter", 1), ("matter", 1), ("matter", 1), ("matter", 1), ("matter", 1),
+    ("matter", 5), ("matter", 2), ("matter", 2), ("matter", 4), ("matter", 3),
 ]
 
 
@@ -66,8 +70,11 @@ VIEW_SQL = {
               "completion_disclosure, received FROM view_trades WHERE ledger = ?",
     "assets": "SELECT code, status, holder_name, appraisal, open_trade FROM view_assets "
               "WHERE ledger = ?",
-    "resolutions": "SELECT seq, passed, cosigned_roles, disclosed_seq FROM view_resolutions "
-                   "WHERE ledger = ?",
+    "resolutions": "SELECT seq, passed, cosigned_roles, disclosed_seq, proposal FROM "
+                   "view_resolutions WHERE ledger = ?",
+    "matters": "SELECT seq, status, resolution, (SELECT COUNT(*) FROM view_matter_steps s "
+               "WHERE s.ledger = m.ledger AND s.matter = m.seq) AS steps FROM view_matters m "
+               "WHERE ledger = ?",
     "questions": "SELECT seq, status, answers, answered_at, closed_at FROM view_questions "
                  "WHERE ledger = ?",
     "keys": "SELECT key_id, roles, revoked_seq FROM view_keys WHERE ledger = ?",
@@ -89,6 +96,7 @@ def the_view(view, slug: str) -> dict:
         "trades": {r.pop("seq"): r for r in rows["trades"]},
         "assets": {r.pop("code"): r for r in rows["assets"]},
         "resolutions": {r.pop("seq"): r for r in rows["resolutions"]},
+        "matters": {r.pop("seq"): r for r in rows["matters"]},
         "questions": {r.pop("seq"): r for r in rows["questions"]},
         "keys": {r.pop("key_id"): r for r in rows["keys"]},
     }
@@ -111,8 +119,13 @@ def the_domain(state) -> dict:
                    for a in state.assets.values()},
         "resolutions": {r.seq: {"passed": int(r.passed),
                                 "cosigned_roles": ",".join(sorted(r.cosigned_roles)),
-                                "disclosed_seq": r.disclosed_seq}
+                                "disclosed_seq": r.disclosed_seq, "proposal": r.proposal}
                         for r in state.resolutions.values()},
+        "matters": {m.seq: {"status": m.status, "resolution": m.resolution,
+                            "steps": sum(seq is not None for seq in (
+                                m.seq, m.discussed_seq, m.reviewed_seq, m.resolution,
+                                m.published_seq, m.implemented_seq))}
+                    for m in state.matters.values()},
         "questions": {q.seq: {"status": q.status, "answers": len(q.answers),
                               "answered_at": q.answered_at or None,
                               "closed_at": q.closed_at or None}
