@@ -27,6 +27,7 @@ CHART = CHARTS["npo"]
 CASH, BANK = "1001", "1002"
 FIXED_ASSETS = "1501"
 PAYABLES = "2202"            # 应付账款: contractors' invoices and the retention (质保金)
+RECEIVED_IN_ADVANCE = "2203"  # 预收账款: rent paid before its month
 UNRESTRICTED, RESTRICTED = "3101", "3102"
 TRANSFERS_UNRESTRICTED, TRANSFERS_RESTRICTED = "3101.01", "3102.01"
 DONATIONS, GRANTS = "4101", "4401"

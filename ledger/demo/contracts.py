@@ -5,7 +5,10 @@ signed in January (rent due on the 1st of each month, paid on the 5th into the
 public-resource fund, each receipt naming its contract and month). One tenant,
 the parcel station, stops paying three months before the end of the planned
 span, so the ledger shows it in arrears (``/receivables``, the ``arrears`` red
-flag) whenever the demo is built.
+flag) whenever the demo is built. On the plan's last day the others pay the
+next two months ahead (预收账款, a liability until the month comes): the demo
+ends SPAN before the real time, and without it every tenant would look in
+arrears for the weeks between the demo's end and the day it is served.
 
 Works. Micro-renovation runs through three payable contracts with instalments:
 each is paid as its lines fall due (each instalment below the policy's approval
@@ -21,13 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.client import posting
-from ledger.demo.chart import BANK, PAYABLES, RENT, WORKS
+from ledger.demo.chart import BANK, PAYABLES, RECEIVED_IN_ADVANCE, RENT, WORKS
 from ledger.demo.year import YearPlan
 
 YUAN = 100
 LEASE_FUND = "resource"
 RENT_DAY = 5
 ARREARS_MONTHS = 3  # the parcel station's last unpaid months
+PREPAID_MONTHS = 2  # covers the demo clock's SPAN (45 days) after the plan's last day
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ def sign_leases(plan: YearPlan, day: date) -> None:
 def scheduled(plan: YearPlan, day: date) -> None:
     if day.day == RENT_DAY:
         collect_rent(plan, day)
+    if day == plan.last_day:
+        prepay_rent(plan, day)
     for works in WORKS_CONTRACTS:
         works_day(plan, day, works)
 
@@ -124,6 +130,29 @@ def collect_rent(plan: YearPlan, day: date) -> None:
                   f"{day.month}月租金 {lease.name_zh} rent for {day:%B}",
                   [plan.document("receipt")], contract=plan.contracts[lease.asset],
                   schedule_line=day.month - 1)
+
+
+def prepay_rent(plan: YearPlan, day: date) -> None:
+    """The paying tenants pay ahead to two months after ``day`` (not past the lease's
+    end); this month's rent too when its rent day has not come yet."""
+    due_now = 1 if day.day < RENT_DAY else 0  # this month's rent, not yet collected
+    ahead = min(day.month + PREPAID_MONTHS, 12) - day.month
+    if due_now + ahead == 0:
+        return
+    for lease in LEASES:
+        if lease.asset == DEFAULTER:
+            continue
+        rent = lease.rent * YUAN
+        lines = [posting(BANK, LEASE_FUND, "debit", rent * (due_now + ahead))]
+        if due_now:
+            lines.append(posting(RENT, LEASE_FUND, "credit", rent))
+        if ahead:
+            lines.append(posting(RECEIVED_IN_ADVANCE, LEASE_FUND, "credit", rent * ahead))
+        # No schedule_line: the payment settles the open months oldest first.
+        plan.post(day, "rent", org(lease.tenant), lines,
+                  f"{lease.name_zh} 预付租金至{day.month + ahead}月 rent paid up to month "
+                  f"{day.month + ahead}", [plan.document("receipt")],
+                  contract=plan.contracts[lease.asset])
 
 
 def pair(debit: str, credit: str, amount: int, fund: str = LEASE_FUND) -> list[dict]:
