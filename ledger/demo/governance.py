@@ -7,7 +7,9 @@ settlement, completion); a micro-renovation payment above the major-matter
 threshold (pending, resolution, co-signatures, approval, disclosure, the
 cashier's confirmation, the project's quarterly disclosure); residents'
 questions, answered or still open; and a few red flags for auditors to find
-(a split payment, one invoice on two payments, a round sum paid in cash).
+(a split payment, one invoice on two payments, a round sum paid in cash);
+then inspection findings, a rated answer and a confidential report
+(ledger/demo/showcase.py).
 
 Time: a notice must stay open ten days by the server's clock (``recorded_at``),
 so the whole demo is recorded on ``DemoClock``, a clock that runs at real
@@ -32,14 +34,15 @@ from ledger.keystore import intake_keys, keyring
 from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.client import Signer, posting
+from ledger.demo.showcase import SHOWCASE_COUNT, run_showcase
 from ledger.demo.chart import BANK, CASH, FIXED_ASSETS, GRANTS, RENT, UNRESTRICTED, WORKS
 from ledger.domain.sheets import period_sheet, resolution_sheet, trade_sheet
 from ledger.format.statements import Entry, SignedStatement, utc_now
 
 SPAN = timedelta(days=45)     # how far in the past the demo clock starts
-ADVANCES = timedelta(days=36)  # how far the governance steps move it, at most
+ADVANCES = timedelta(days=38)  # how far the governance steps move it, at most
 YUAN = 100
-GOVERNANCE_COUNT = 47          # entries recorded here (checked when built)
+GOVERNANCE_COUNT = 47 + SHOWCASE_COUNT         # entries recorded here (checked when built)
 WANG = {"kind": "person", "name": "王小明", "id": "110101198001010011"}
 CONTRACTOR = {"kind": "organisation", "name": "宏远建筑工程有限公司"}
 
@@ -155,6 +158,7 @@ def run_governance(appender: Appender, slug: str, keys: dict[str, Signer],
     payment = major_payment(script)
     cash_payment = red_flag_seeds(script)
     residents_questions(script, intake, trade, payment, cash_payment)
+    run_showcase(script, intake, cash_payment)
     assert len(script.entries) == GOVERNANCE_COUNT, len(script.entries)
     assert clock.offset < timedelta(0), "the demo must end before the real time"
     return script.entries[-1]
