@@ -13,7 +13,7 @@ arrears for the weeks between the demo's end and the day it is served.
 Works. Micro-renovation runs through three payable contracts with instalments:
 each is paid as its lines fall due (each instalment below the policy's approval
 threshold, each contract below the major-matter threshold, so none waits for
-a meeting), accepted (验收) before its final payment, and keeps a 5% retention
+a meeting, and more than a month apart, so none looks like a split payment), accepted (验收) before its final payment, and keeps a 5% retention
 (质保金) on 应付账款, released on its date. A line the renovation fund cannot pay
 when due stays open (it shows as payable, overdue).
 """
@@ -76,14 +76,14 @@ class Works:
         return sum(yuan for *_, yuan in self.instalments) + self.retention
 
 
-WORKS_CONTRACTS = [
+WORKS_CONTRACTS = [  # payments to one contractor more than 30 days apart (split_window_days)
     Works("rain", "通达市政工程有限公司", "雨污分流改造 Rain and sewage separation", (3, 1),
-          ((3, 16, 18_000), (4, 30, 19_000), (5, 29, 19_000), (6, 30, 19_000), (7, 15, 16_200)),
-          (7, 8), 4_800, (10, 15)),
+          ((3, 16, 18_000), (4, 30, 19_000), (6, 15, 19_000), (7, 31, 19_000), (9, 15, 16_200)),
+          (8, 10), 4_800, (11, 20)),
     Works("park", "绿城园林绿化公司", "口袋公园 Pocket park", (4, 1),
           ((4, 10, 19_000), (5, 20, 19_000), (6, 30, 17_000), (8, 10, 13_400)),
-          (8, 5), 3_600, (11, 10)),
-    Works("shed", "安居装饰工程公司", "非机动车棚及充电桩 E-bike shed and chargers", (6, 1),
+          (8, 5), 3_600, (10, 15)),
+    Works("shed", "捷安车棚工程有限公司", "非机动车棚及充电桩 E-bike shed and chargers", (6, 1),
           ((6, 15, 19_000), (7, 31, 19_000), (9, 15, 17_100)),
           (9, 10), 2_900, (12, 15)),
 ]

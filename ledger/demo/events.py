@@ -14,7 +14,7 @@ from ledger.client import posting
 from ledger.demo.chart import (ACTIVITY, BANK, BANK_CHARGES, CASH, DONATIONS, GRANTS as GRANT,
                                INTEREST, OFFICE as OFFICE_COSTS, PARKING, PAYABLES, SUBSIDIES as
                                SUBSIDY, WORKS, net_assets_of, transfers_of)
-from ledger.demo.year import (ACTIVITIES, CONTRACTORS, DONORS, GRANTS, OFFICE, PROJECTS,
+from ledger.demo.year import (ACTIVITIES, DONORS, GRANTS, OFFICE, PROJECTS, REPAIRERS,
                               SUBSIDIES, SUPPLIERS, YearPlan)
 from ledger.domain.journal import mirrored
 
@@ -167,10 +167,10 @@ def office(plan: YearPlan, day: date) -> bool:
 def renovation_invoice(plan: YearPlan, day: date) -> bool:
     """A small repair's invoice is booked as owed; the bank pays it a few weeks later
     (the big works run through contracts: ledger/demo/contracts.py)."""
-    amount = plan.fen(800, 6_000)
+    amount = plan.fen(300, 2_500)
     if plan.money[(BANK, "renovation")] - plan.owed["renovation"] - plan.reserved < amount:
         return False
-    project, contractor = plan.rng.choice(PROJECTS), plan.rng.choice(CONTRACTORS)
+    project, contractor = plan.rng.choice(PROJECTS), plan.rng.choice(REPAIRERS)
     seq = plan.post(day, "renovation", org(contractor), pair(WORKS, PAYABLES, "renovation", amount),
                     f"{project} 维修费 repair invoice", [plan.document("invoice")])
     plan.owed["renovation"] += amount

@@ -66,7 +66,8 @@ ACTIVITIES = ["重阳节敬老活动 Elders' day", "社区运动会 Sports day",
               "文艺汇演 Variety show", "志愿者服务 Volunteer service"]
 OFFICE = [("晨光文具", "办公用品 office supplies"), ("国家电网", "活动室电费 electricity"),
           ("自来水公司", "水费 water"), ("中国电信", "宽带 broadband")]
-CONTRACTORS = ["宏远建筑工程有限公司", "安居装饰工程公司", "绿城园林绿化公司", "通达电梯安装公司"]
+REPAIRERS = ["老周水电维修部", "便民五金维修店", "顺达管道疏通", "金盾门窗维修",
+             "明亮灯具维修", "平安防水补漏", "巧手泥瓦工作室", "邻里家电维修"]  # small repairs
 PROJECTS = ["楼道照明维修 Stairwell lighting repairs", "井盖更换 Manhole covers replaced",
             "健身器材维护 Fitness equipment upkeep", "单元门禁维修 Entrance door repairs"]
 SUBSIDIES = [("高龄津贴 old-age allowance", 200, 600), ("困难家庭慰问 hardship support", 500, 1_500),

@@ -146,3 +146,22 @@ def test_demo_signs_its_final_size_so_serve_answers_checkpoint_and_figures_at_on
     answer = figures.json()
     assert answer["figures"]["size"] == 160 and answer["figures"]["ledger"] == slug
     assert answer["note"].split("\n")[2] == "160"
+
+
+def test_the_year_is_planned_day_by_day_and_closes_each_month_after_its_entries():
+    specs, _ = plan_year(2026, 2000, SETUP_COUNT, date(2026, 10, 19))
+    days = [spec.day for spec in specs]
+    assert None not in days and days == sorted(days)  # recorded in the order of its days
+    for spec in specs:
+        for name in ("date", "published_on", "accepted_on"):
+            assert spec.body.get(name, "") <= spec.day.isoformat(), (spec.type, spec.body)
+    closed_through = ""
+    for spec in specs:
+        if spec.type == "period.closed":
+            closed_through = spec.body["month"]
+        elif spec.type in ("entry.posted", "entry.reversed"):
+            assert spec.body["date"][:7] > closed_through, spec.body
+    closes = [spec.body["month"] for spec in specs if spec.type == "period.close_cosigned"]
+    assert closes == [f"2026-{month:02d}" for month in range(1, 10)]
+    statements = [spec for spec in specs if spec.type == "bank.statement_recorded"]
+    assert len(statements) == len(closes)
