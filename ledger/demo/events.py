@@ -189,16 +189,20 @@ def donation(plan: YearPlan, day: date) -> bool:
 
 
 def reversal(plan: YearPlan, day: date) -> bool:
-    """红字冲销: a spend the bank slip disagrees with is reversed, then booked again."""
-    if not plan.unconfirmed_spends:
+    """红字冲销: a cash spend its receipt disagrees with is reversed, then booked again.
+    (Cash only: a wrong bank entry and its reversal, which the bank never shows, would
+    stand as items in transit on every bank reconciliation after them.)"""
+    cash_spends = sorted(seq for seq, spec in plan.unconfirmed_spends.items()
+                         if all(line["account"] != BANK for line in spec.body["postings"]))
+    if not cash_spends:
         return False
-    seq = plan.rng.choice(sorted(plan.unconfirmed_spends))
+    seq = plan.rng.choice(cash_spends)
     original = plan.unconfirmed_spends.pop(seq)
     plan.cancelled.add(seq)
     lines = mirrored(original.body["postings"])
     reversal = plan.add("agent", "entry.reversed", {
         "entry": seq, "date": day.isoformat(), "postings": lines,
-        "reason": "金额录入错误，与银行回单不符 amount entered wrongly; differs from the bank slip"})
+        "reason": "金额录入错误，与收据不符 amount entered wrongly; differs from the receipt"})
     plan.move_money(lines, reversal)
     amount = original.body["postings"][0]["amount"]
     corrected = max(100, amount - plan.rng.randint(1, 9) * 100)

@@ -13,10 +13,12 @@ then inspection findings, a rated answer and a confidential report
 
 Time: a notice must stay open ten days by the server's clock (``recorded_at``),
 so the whole demo is recorded on ``DemoClock``, a clock that runs at real
-speed but starts ``SPAN`` in the past; the governance steps move it forward by
-the days each step needs (``ADVANCES`` in all, less than ``SPAN``), so the
-last demo entry is still days before the real time and a server started on
-the demo ledger afterwards records every new entry after it, as always.
+speed but is set in the past: it starts on 1 January, follows the year's days
+(ledger/demo/writer.py) up to the day ``SPAN`` before now, and the governance
+steps move it forward from there by the days each step needs (``ADVANCES`` in
+all, less than ``SPAN``), so the last demo entry is still days before the real
+time and a server started on the demo ledger afterwards records every new
+entry after it, as always.
 Every statement is signed at the demo clock's time too (a signature from the
 future would be refused). ``recorded_on`` lends the clock to the application
 for the build and gives its own back afterwards.
@@ -52,7 +54,7 @@ def sha(text: str) -> str:
 
 
 class DemoClock:
-    """Real time shifted by an offset that starts at ``-SPAN`` and only grows."""
+    """Real time shifted by an offset that starts at ``-span`` and only grows."""
 
     def __init__(self, span: timedelta = SPAN) -> None:
         self.offset = -span

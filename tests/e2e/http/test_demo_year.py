@@ -217,8 +217,8 @@ def test_each_month_is_closed_and_reconciled_with_the_difference_in_transit(year
         assert (item["bank_balance"], item["book_balance"]) == (body["balance"], book)
         assert item["unexplained"] == 0 and item["reconciled"]
         assert item["explained"] == body["balance"] - book  # what the bank has not shown
-        for transit in item["in_transit"]:  # booked, and not on the bank's statement yet
-            assert confirmed.get(transit["entry"], "9999") > body["date"]
+        for transit in item["in_transit"]:  # booked, and on the bank's next statement
+            assert transit["entry"] in confirmed and confirmed[transit["entry"]] > body["date"]
         assert sum(t["amount"] for t in item["in_transit"]) == book - body["balance"]
         explained_somewhere |= item["explained"] != 0
     assert explained_somewhere
