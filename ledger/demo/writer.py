@@ -5,9 +5,10 @@ statements are one batch (at most ``batch``: one transaction), recorded at
 the morning of the batch's last day, so ``recorded_at`` follows the business
 dates within the week: the disclosure catalogue is listed in January, a month
 is closed in the month after it. (A batch a day would be closer still, and
-twice as slow: each transaction costs about as much as fifty statements.) A periodic disclosure (``Spec.sheet``) is rendered from the log
-as it stands just before it (ledger/domain/sheets.py) and appended on its own,
-so the next one is rendered after it.
+twice as slow: each transaction costs about as much as fifty statements.)
+Periodic disclosures (``Spec.sheet``) published together are rendered from
+the log as it stands just before them (ledger/domain/sheets.py: each sheet
+names that size and head) and appended as one batch.
 """
 
 from __future__ import annotations
@@ -50,15 +51,17 @@ class YearWriter:
         chunk: list[Spec] = []
         for spec in specs:
             if chunk and (week(spec.day) != week(chunk[0].day) or len(chunk) >= self.batch
-                          or spec.sheet):
-                self.append(chunk)
+                          or spec.sheet != chunk[0].sheet):
+                self.flush(chunk)
                 chunk = []
-            if spec.sheet:
-                self.append([self.rendered(spec)])
-                continue
             chunk.append(spec)
         if chunk:
-            self.append(chunk)
+            self.flush(chunk)
+
+    def flush(self, chunk: list[Spec]) -> None:
+        if chunk[0].sheet:  # a day's disclosures, each sheet rendered from the log before them
+            chunk = [self.rendered(spec) for spec in chunk]
+        self.append(chunk)
 
     def append(self, chunk: list[Spec]) -> None:
         signed = []
