@@ -23,6 +23,9 @@ import pytest
 
 from api.app import ApiOptions, create_app
 from ledger.demo.build import build_demo
+from ledger.domain import replay
+from ledger.domain.sheets import period_sheet
+from ledger.domain.state import LedgerState
 from ledger.log.application import LedgerApplication
 from ledger.settings import Settings
 from projections.worker import catch_up
@@ -39,6 +42,7 @@ class DemoYear:
     slug: str
     http: httpx.Client
     statements: list  # (seq, type, body) of every entry on the log
+    entries: list     # the entries themselves, to replay
 
     def get(self, path: str, **params) -> dict:
         response = self.http.get(f"/v1/ledgers/{self.slug}/{path}", params=params)
@@ -85,7 +89,7 @@ def year(request, tmp_path_factory) -> DemoYear:
                    for entry in app.entries(slug, start, 1000)]
         statements = [(e.seq, e.statement.type, e.statement.body) for e in entries]
         with running(api) as base, httpx.Client(base_url=base, timeout=60) as http:
-            yield DemoYear(settings, slug, http, statements)
+            yield DemoYear(settings, slug, http, statements, entries)
     finally:
         app.close()
 
@@ -234,6 +238,26 @@ def test_a_late_disclosure_shows_late_in_the_schedule(year):
         assert min(p["published_on"] for p in item["published"]) > item["due_on"]
     on_time = [item for item in schedule["items"] if item["status"] == "on_time"]
     assert len(on_time) > len(late)
+
+
+def test_every_monthly_disclosure_sheet_renders_again_from_the_log_it_names(year):
+    """A resident's check: replay the log to the size the sheet was printed at (the
+    first of the disclosures published with it) and render it again."""
+    published = [(seq, body) for seq, body in year.of_type("disclosure.published")
+                 if "totals" in body and "fund" in body]
+    assert len(published) >= 5 * 3
+    state, replayed = LedgerState(year.slug), 0
+    previous = run_start = None
+    for seq, body in published:
+        if previous is None or seq != previous + 1:
+            run_start = seq  # a new day at the notice board: printed from the log before it
+        previous = seq
+        while replayed < run_start:
+            replay(state, year.entries[replayed])
+            replayed += 1
+        again = period_sheet(state, year.entries[:run_start], period=body["period"],
+                             fund=body["fund"])
+        assert again.sha256 == body["sheet_sha256"], seq
 
 
 def test_one_finding_was_rectified_and_closed_and_another_is_overdue(year):
