@@ -1,9 +1,7 @@
-"""The demo's year over real HTTP, on both stores (issue 11 done-when, issue 12's showcase):
-contracts, receivables, reconciliations and the two reports answer with the demo's
-figures, the balance sheet balances per fund and in total, the beancount export
-bean-checks clean and equals GET /figures, and the governance shows a late
-disclosure, a finding rectified and one overdue, a rated answer and a handled
-confidential report.
+"""The demo's year over real HTTP, on both stores (issue 11 done-when): contracts,
+receivables, reconciliations and the two reports answer with the demo's figures, the
+balance sheet balances per fund and in total, and the beancount export bean-checks
+clean and equals GET /figures (the governance showcase: governance/test_demo_showcase.py).
 
 Every expected figure is worked out here from the signed statements on the log
 (``DemoYear.statements``), by plain sums over postings: never by the ledger's
@@ -13,85 +11,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from api.app import ApiOptions, create_app
-from ledger.demo.build import build_demo
-from ledger.domain import replay
-from ledger.domain.sheets import period_sheet
-from ledger.domain.state import LedgerState
-from ledger.log.application import LedgerApplication
-from ledger.settings import Settings
-from projections.worker import catch_up
 from tests.builders.cli import Cli
-from tests.builders.server import running
-
-ENTRIES = 1500  # enough for the whole year (the everyday events thin out, not the schedule)
-CREDIT_NORMAL = {"liability", "net_assets", "income"}
+from tests.builders.demo_year import CREDIT_NORMAL, STORES, DemoYear, served_demo_year
 
 
-@dataclass
-class DemoYear:
-    settings: Settings
-    slug: str
-    http: httpx.Client
-    statements: list  # (seq, type, body) of every entry on the log
-    entries: list     # the entries themselves, to replay
-
-    def get(self, path: str, **params) -> dict:
-        response = self.http.get(f"/v1/ledgers/{self.slug}/{path}", params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def of_type(self, *types: str) -> list[tuple[int, dict]]:
-        return [(seq, body) for seq, kind, body in self.statements if kind in types]
-
-    def accounts(self) -> dict[str, str]:
-        return {body["code"]: body["class"] for _, body in self.of_type("account.opened")}
-
-    def restricted_funds(self) -> set[str]:
-        return {body["code"] for _, body in self.of_type("fund.created") if body["restricted"]}
-
-    def balances(self, until: str | None = None) -> dict[tuple[str, str], int]:
-        """(account, fund) -> debits less credits of every journal entry dated up to ``until``."""
-        sums: dict[tuple[str, str], int] = defaultdict(int)
-        for _, body in self.of_type("entry.posted", "entry.reversed"):
-            if until is None or body["date"] <= until:
-                for line in body["postings"]:
-                    sign = 1 if line["side"] == "debit" else -1
-                    sums[(line["account"], line["fund"])] += sign * line["amount"]
-        return sums
-
-
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def year(request, tmp_path_factory) -> DemoYear:
-    """The demo built once per store, projected and served."""
-    tmp = tmp_path_factory.mktemp("demo-year")
-    url = (f"sqlite:///{tmp / 'ledger.sqlite3'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    settings = Settings(database_url=url, data_dir=tmp / "data")
-    app = LedgerApplication(settings)
-    slug = f"year-{uuid.uuid4().hex[:8]}"
-    try:
-        demo = build_demo(app, slug, entries=ENTRIES)
-        api = create_app(settings, application=app,
-                         options=ApiOptions(public_rate_per_minute=0))
-        api.state.checkpoints.issue(slug)
-        catch_up(app)
-        entries = [entry for start in range(0, demo.size, 1000)
-                   for entry in app.entries(slug, start, 1000)]
-        statements = [(e.seq, e.statement.type, e.statement.body) for e in entries]
-        with running(api) as base, httpx.Client(base_url=base, timeout=60) as http:
-            yield DemoYear(settings, slug, http, statements, entries)
-    finally:
-        app.close()
+@pytest.fixture(scope="module", params=STORES)
+def year(request, tmp_path_factory):
+    yield from served_demo_year(request, tmp_path_factory)
 
 
 def test_every_payment_the_policy_held_was_approved_so_every_entry_counts(year):
@@ -228,62 +159,6 @@ def test_each_month_is_closed_and_reconciled_with_the_difference_in_transit(year
     assert explained_somewhere
     periods = {row["month"]: row["status"] for row in year.get("periods")["items"]}
     assert all(periods[month] == "closed" for month in closed)
-
-
-def test_a_late_disclosure_shows_late_in_the_schedule(year):
-    schedule = year.get("disclosures/schedule")
-    late = [item for item in schedule["items"] if item["status"] == "late"]
-    assert late and schedule["counts"]["late"] == len(late)
-    for item in late:
-        assert min(p["published_on"] for p in item["published"]) > item["due_on"]
-    on_time = [item for item in schedule["items"] if item["status"] == "on_time"]
-    assert len(on_time) > len(late)
-
-
-def test_every_monthly_disclosure_sheet_renders_again_from_the_log_it_names(year):
-    """A resident's check: replay the log to the size the sheet was printed at (the
-    first of the disclosures published with it) and render it again."""
-    published = [(seq, body) for seq, body in year.of_type("disclosure.published")
-                 if "totals" in body and "fund" in body]
-    assert len(published) >= 5 * 3
-    state, replayed = LedgerState(year.slug), 0
-    previous = run_start = None
-    for seq, body in published:
-        if previous is None or seq != previous + 1:
-            run_start = seq  # a new day at the notice board: printed from the log before it
-        previous = seq
-        while replayed < run_start:
-            replay(state, year.entries[replayed])
-            replayed += 1
-        again = period_sheet(state, year.entries[:run_start], period=body["period"],
-                             fund=body["fund"])
-        assert again.sha256 == body["sheet_sha256"], seq
-
-
-def test_one_finding_was_rectified_and_closed_and_another_is_overdue(year):
-    rectified = {body["finding"] for _, body in year.of_type("inspection.finding_rectified")}
-    answer = year.get("inspection-findings")
-    by_status = defaultdict(list)
-    for item in answer["items"]:
-        by_status[item["status"]].append(item)
-    [closed] = by_status["closed"]
-    assert closed["seq"] in rectified and closed["evidence_sha256"]
-    [overdue] = [item for item in answer["items"] if item["overdue"]]
-    assert overdue["status"] == "assigned" and overdue["deadline"] < answer["today"]
-    assert answer["counts"]["overdue"] == 1
-
-
-def test_a_question_was_rated_by_its_asker_and_a_confidential_report_handled(year):
-    [(_, rating)] = year.of_type("question.rated")
-    questions = year.get("questions")["items"]
-    [rated] = [q for q in questions if q["rating"] is not None]
-    assert rated["seq"] == rating["question"] and rated["status"] == "closed"
-    [(report, _)] = year.of_type("confidential.filed")
-    reports = year.get("confidential")
-    assert reports["counts"] == {"filed": 1, "handled": 1}
-    [item] = reports["items"]
-    assert item["seq"] == report and item["handled_on"]
-    assert (year.settings.data_dir / "confidential" / year.slug).is_dir()  # the sealed bundle
 
 
 def test_the_beancount_export_bean_checks_clean_and_equals_get_figures(year, tmp_path):
