@@ -13,8 +13,9 @@ arrears for the weeks between the demo's end and the day it is served.
 Works. Micro-renovation runs through three payable contracts with instalments:
 each is paid as its lines fall due (each instalment below the policy's approval
 threshold, each contract below the major-matter threshold, so none waits for
-a meeting, and more than a month apart, so none looks like a split payment), accepted (验收) before its final payment, and keeps a 5% retention
-(质保金) on 应付账款, released on its date. A line the renovation fund cannot pay
+a meeting, and more than a month apart, so none looks like a split payment),
+accepted (验收) before its final payment, and keeps a 5% retention (质保金) on
+应付账款, released on its date. A line the renovation fund cannot pay
 when due stays open (it shows as payable, overdue).
 """
 

@@ -67,7 +67,8 @@ def scheduled(plan: YearPlan, day: date) -> None:
     if day.day == 28:
         fee = plan.fen(20, 60)
         if plan.money[(BANK, "general")] >= fee:
-            plan.post(day, "bank_fee", org("中国工商银行 ICBC"), pair(BANK_CHARGES, BANK, "general", fee),
+            plan.post(day, "bank_fee", org("中国工商银行 ICBC"),
+                      pair(BANK_CHARGES, BANK, "general", fee),
                       "银行手续费 bank charges")
     if (day.month, day.day) in QUARTER_ENDS:
         interest = max(100, plan.money[(BANK, "general")] * 35 // 40_000)
@@ -82,7 +83,8 @@ def scheduled(plan: YearPlan, day: date) -> None:
 
 def parking(plan: YearPlan, day: date) -> None:
     amount = plan.fen(1_800, 3_200, scaled=True)
-    plan.post(day, "parking", org("临时停车收费 Visitor parking"), pair(CASH, PARKING, "resource", amount),
+    plan.post(day, "parking", org("临时停车收费 Visitor parking"),
+              pair(CASH, PARKING, "resource", amount),
               "临时停车费 weekly parking fees (cash)", [plan.document("receipt")])
     cash = plan.money[(CASH, "resource")]
     if cash >= int(8_000 * plan.scale) * 100:
@@ -160,8 +162,8 @@ def subsidy(plan: YearPlan, day: date) -> bool:
 
 def office(plan: YearPlan, day: date) -> bool:
     supplier, what = plan.rng.choice(OFFICE)
-    return spend(plan, day, "general", OFFICE_COSTS, plan.fen(100, 800), 0.2, "office", org(supplier),
-                 what, [plan.document("invoice")])
+    return spend(plan, day, "general", OFFICE_COSTS, plan.fen(100, 800), 0.2, "office",
+                 org(supplier), what, [plan.document("invoice")])
 
 
 def renovation_invoice(plan: YearPlan, day: date) -> bool:

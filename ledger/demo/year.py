@@ -61,7 +61,7 @@ GRANTS = [  # (month, day, fund, yuan, grantor)
     (10, 10, "livelihood", 70_000, "区民政局 District civil affairs bureau"),
 ]
 SUPPLIERS = ["阳光文体用品店", "新竹印刷厂", "惠民超市", "红星音响租赁", "绿茵花卉园艺"]
-ACTIVITIES = ["重阳节敬老活动 Elders' day", "社区运动会 Sports day", "亲子阅读会 Family reading",
+ACTIVITIES = ["健康讲座 Health talk", "社区运动会 Sports day", "亲子阅读会 Family reading",
               "消防演练 Fire drill", "垃圾分类宣传 Waste sorting campaign",
               "文艺汇演 Variety show", "志愿者服务 Volunteer service"]
 OFFICE = [("晨光文具", "办公用品 office supplies"), ("国家电网", "活动室电费 electricity"),
