@@ -32,8 +32,11 @@ def demo(
 ) -> None:
     """Build the demo community 新竹社区 with this year of its books (up to the build day).
 
-    Keys for every role, funds, accounts and budgets; then grants, rents, spending,
-    renovation, subsidies, transfers, reversals and the cashier's confirmations.
+    Keys for every role, funds, the standard npo chart of accounts, budgets, policy and
+    disclosure catalogue in January; then grants, leases and rent (one tenant in
+    arrears), seasonal activities, works contracts with instalments, acceptance and
+    retention, subsidies, transfers, reversals, the cashier's confirmations, and each
+    month a bank statement, a close and disclosures; then its governance.
     """
     from ledger.demo.build import build_demo, check_new_ledger
     from ledger.log.checkpointing import CheckpointLog

@@ -1,18 +1,21 @@
 """The demo community: 新竹社区 and this year of its books (to the build day), on a real store.
 
 Keys for every role are made (or reused) under ``DATA_DIR/keys/<ledger>/``,
-the server's log key under ``DATA_DIR/log-keys/``; then the ledger is opened,
-its funds, chart of accounts and budgets are set up, and the year planned by
-``ledger.demo.year`` is signed and appended through the log's front door in
-batches, each batch one transaction (``Appender.append_batch``, all or
-nothing): on PostgreSQL, where
-inserts serialize on a table lock, batching is what makes thousands of
+the server's log key under ``DATA_DIR/log-keys/``; then, on 1 January, the
+ledger is opened, its funds, the standard chart of accounts
+(ledger/demo/chart.py), the committee's round budgets, its policy (三重一大)
+and disclosure catalogue are set up, and the year planned by
+``ledger.demo.year`` is signed and appended through the log's front door day
+by day (ledger/demo/writer.py), each day's statements one batch, one
+transaction (``Appender.append_batch``, all or nothing): on PostgreSQL,
+where inserts serialize on a table lock, batching is what makes thousands of
 entries take seconds instead of minutes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -20,12 +23,17 @@ from ledger.keystore import keyring
 from ledger.log.appender import Appender
 from ledger.log.application import LedgerApplication
 from ledger.client import Signer
+from ledger.demo.chart import ACCOUNTS, FUNDS
 from ledger.demo.year import SEED, Spec, plan_year
-from ledger.demo.governance import GOVERNANCE_COUNT, DemoClock, recorded_on, run_governance
-from ledger.errors import Conflict, FormatError, LedgerExists
+from ledger.demo.governance import GOVERNANCE_COUNT, SPAN, DemoClock, recorded_on, run_governance
+from ledger.demo.writer import YearWriter, morning_of
+from ledger.domain.disclosures import STANDARD_CATALOGUE
+from ledger.errors import FormatError, LedgerExists
 from ledger.settings import Settings
 from ledger.domain.dates import local_day
-from ledger.format.statements import SLUG_RE, format_time
+from ledger.format.statements import SLUG_RE, format_time, utc_now
+
+__all__ = ["ACCOUNTS", "FUNDS", "ENTRIES_MIN", "SETUP_COUNT", "build_demo", "role_keys"]
 
 NAME = "新竹社区"
 ROLES = ["admin", "agent", "cashier", "committee", "supervisor", "auditor"]
@@ -37,36 +45,16 @@ LABELS = {
     "supervisor": "居务监督委员会 supervisory committee",
     "auditor": "第三方审计 external auditor",
 }
-FUNDS = [  # code, 中文, English, earmarked, purpose
-    ("general", "一般资金", "General fund", False, "社区日常运转 day-to-day running"),
-    ("renovation", "微改造专项资金", "Micro-renovation special fund", True,
-     "老旧小区微改造项目 micro-renovation of the old estate"),
-    ("livelihood", "惠民资金", "People's livelihood fund", True,
-     "困难群众、高龄老人等惠民补助 subsidies to residents in need"),
-    ("activity", "活动经费", "Activity funds", True, "社区文体和志愿活动 community activities"),
-    ("resource", "公共资源收入", "Public resource income", False,
-     "公共用房、停车位、广告位出租收入 rent from public spaces"),
-]
-ACCOUNTS = [  # code, 中文, English, class, money kind
-    ("1001", "库存现金", "Cash", "asset", "cash"),
-    ("1002", "银行存款", "Bank deposits", "asset", "bank"),
-    ("2001", "应付款", "Payables", "liability", None),
-    ("2101", "代管款项", "Funds held for others", "liability", None),
-    ("3001", "净资产", "Net assets", "net_assets", None),
-    ("3002", "资金调拨", "Inter-fund transfers", "net_assets", None),
-    ("4001", "财政补助收入", "Government grants", "income", None),
-    ("4002", "公共资源收入", "Public resource income", "income", None),
-    ("4003", "捐赠收入", "Donations", "income", None),
-    ("4004", "利息收入", "Interest income", "income", None),
-    ("5001", "活动支出", "Activity spending", "expense", None),
-    ("5002", "工程支出", "Works spending", "expense", None),
-    ("5003", "惠民补助支出", "Livelihood subsidies", "expense", None),
-    ("5004", "办公支出", "Office spending", "expense", None),
-    ("5005", "银行手续费", "Bank charges", "expense", None),
-]
 BUDGETS = {"renovation": 1_200_000, "livelihood": 300_000, "activity": 260_000,
-           "general": 100_000}  # yuan, before scaling
-SETUP_COUNT = 1 + (len(ROLES) - 1) + len(FUNDS) + len(ACCOUNTS) + len(BUDGETS)
+           "general": 100_000}  # yuan, before scaling (then rounded to 10,000 yuan)
+YUAN = 100
+POLICY = {  # 三重一大, set in January with the budgets
+    "approval_threshold": 20_000 * YUAN, "major_threshold": 100_000 * YUAN,
+    "notice_days_min": 7, "approvers": {"approval": ["committee"],
+                                        "major": ["committee", "supervisor"]},
+    "split_window_days": 30, "round_cash_limit": 1_000 * YUAN,
+    "memo": "三重一大: 2万元以上审批, 10万元以上居民代表会议决议"}
+SETUP_COUNT = 1 + (len(ROLES) - 1) + len(FUNDS) + len(ACCOUNTS) + len(BUDGETS) + 2
 ENTRIES_MIN = SETUP_COUNT + GOVERNANCE_COUNT + 20
 BATCH_STATEMENTS = 200
 
@@ -84,7 +72,8 @@ class DemoResult:
 
 
 def setup_specs(keys: dict[str, Signer], scale: float, year: int) -> list[Spec]:
-    """Keys, funds, chart of accounts and the committee's budgets (after genesis)."""
+    """Keys, funds, chart of accounts, the committee's budgets, policy and disclosure
+    catalogue: all on 1 January, after genesis."""
     specs = [Spec("admin", "key.registered",
                   {"key": keys[role].key.public.b64, "roles": [role], "label": LABELS[role]})
              for role in ROLES if role != "admin"]
@@ -97,10 +86,14 @@ def setup_specs(keys: dict[str, Signer], scale: float, year: int) -> list[Spec]:
             body["kind"] = kind
         specs.append(Spec("agent", "account.opened", body))
     for fund, yuan in BUDGETS.items():
+        rounded = round(yuan * scale, -4)  # a budget adopted by a meeting is a round sum
         specs.append(Spec("committee", "fund.budgeted", {
-            "fund": fund, "year": year, "amount": int(yuan * scale) * 100,
+            "fund": fund, "year": year, "amount": int(rounded) * YUAN,
             "memo": f"{year}年度预算 居民代表会议决议 budget adopted by residents' representatives"}))
-    return specs
+    specs.append(Spec("committee", "policy.set", POLICY))
+    specs.append(Spec("committee", "disclosure.catalogue_set", {"items": STANDARD_CATALOGUE}))
+    first = date(year, 1, 1)
+    return [Spec(spec.role, spec.type, spec.body, first) for spec in specs]
 
 
 def check_new_ledger(app: LedgerApplication, slug: str, entries: int) -> None:
@@ -142,11 +135,12 @@ def _build(appender: Appender, slug: str, entries: int, seed: int, batch: int,
     origin = f"sunledger.example/{slug}"
     keys = role_keys(settings, slug)
     log_signer = keyring.load_or_create_log_key(settings, slug, origin)
-    # Recorded and signed on a clock set in the past, so that the governance steps
-    # after the year can let a trade's notice period pass (ledger/demo/governance.py).
-    # The year's dates end on the clock's first day: none lies after its signing day.
-    clock = DemoClock()
-    last_day = local_day(format_time(clock()))
+    # The year runs from 1 January to the day SPAN before now, and each day's statements
+    # are signed and recorded on that day by a clock set in the past (DemoClock); the
+    # governance steps after the year let a trade's notice period pass
+    # (ledger/demo/governance.py) and still end before the real time.
+    last_day = local_day(format_time(utc_now() - SPAN))
+    clock = DemoClock(utc_now() - morning_of(date(last_day.year, 1, 1)))
     year, scale = plan_year(seed, entries - SETUP_COUNT - GOVERNANCE_COUNT,
                             first_seq=SETUP_COUNT, last_day=last_day)
     genesis = keys["admin"].open_ledger(NAME, origin, log_signer.verifier().vkey, "CNY",
@@ -155,21 +149,9 @@ def _build(appender: Appender, slug: str, entries: int, seed: int, batch: int,
     total = 1 + len(specs) + GOVERNANCE_COUNT
     with recorded_on(app, clock):
         first = appender.append_and_wait(genesis)
-        done, last = 1, first
-        for start in range(0, len(specs), batch):
-            chunk = specs[start:start + batch]
-            signed = [keys[spec.role].sign(spec.type, spec.body, signed_at=clock())
-                      for spec in chunk]
-            receipts = appender.append_batch(signed)
-            expected = done
-            for receipt in receipts:  # seqs were planned: confirmations point at them
-                if receipt.seq != expected or not receipt.created:
-                    raise Conflict(f"another writer appended to {slug} while the demo was "
-                                   f"being built (seq {receipt.seq}, planned {expected})")
-                expected += 1
-            done, last = done + len(chunk), receipts[-1]
-            if progress:
-                progress(done, total)
+        writer = YearWriter(appender, slug, keys, clock, batch, progress, total)
+        writer.write(specs)
+        clock.move_to(morning_of(last_day))
         last = run_governance(appender, slug, keys, clock)
     if progress:
         progress(total, total)

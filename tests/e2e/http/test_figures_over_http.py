@@ -13,6 +13,9 @@ import pytest
 
 from ledger.client import posting
 from ledger.demo.build import ENTRIES_MIN, build_demo, role_keys
+from ledger.demo.chart import BANK, GRANTS
+from ledger.domain.dates import local_day
+from ledger.format.statements import format_time, utc_now
 from ledger.verify.run import verify_ledger
 from tests.builders.http import assert_problem
 from tests.builders.community import STREET_OFFICE
@@ -29,8 +32,9 @@ def two_checkpoints(demo, app, settings, checkpoints) -> tuple[int, int]:
     """The demo signed at its size, then one grant more and signed again."""
     checkpoints.issue(demo.ledger)
     agent = role_keys(settings, demo.ledger)["agent"]
-    lines = [posting("1002", "general", "debit", 100), posting("4001", "general", "credit", 100)]
-    app.submit(agent.post("2026-11-30", "grant", STREET_OFFICE, lines))
+    lines = [posting(BANK, "general", "debit", 100), posting(GRANTS, "general", "credit", 100)]
+    today = local_day(format_time(utc_now())).isoformat()  # the demo's months are closed
+    app.submit(agent.post(today, "grant", STREET_OFFICE, lines))
     checkpoints.issue(demo.ledger)
     return demo.size, demo.size + 1
 

@@ -83,20 +83,20 @@ def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):
 
 
 def test_running_the_demo_again_on_its_ledger_says_so_and_changes_nothing(cli, slug):
-    cli.ok("demo", slug, "--entries", "120")
-    reason = cli.fails("demo", slug, "--entries", "120")
+    cli.ok("demo", slug, "--entries", "160")
+    reason = cli.fails("demo", slug, "--entries", "160")
     assert "already exists" in reason and "--fresh-ledger" in reason
-    assert cli.stored_size(slug) == 120
-    cli.ok("demo", slug, "--entries", "130", "--fresh-ledger", f"{slug}-b")
-    assert cli.stored_size(f"{slug}-b") == 130
-    assert cli.stored_size(slug) == 120
+    assert cli.stored_size(slug) == 160
+    cli.ok("demo", slug, "--entries", "170", "--fresh-ledger", f"{slug}-b")
+    assert cli.stored_size(f"{slug}-b") == 170
+    assert cli.stored_size(slug) == 160
 
 
 def test_demo_if_missing_builds_once_and_then_leaves_the_ledger_as_it_is(cli, slug):
-    cli.ok("demo", slug, "--entries", "120", "--if-missing")
-    assert cli.stored_size(slug) == 120
-    assert "left as it is" in cli.ok("demo", slug, "--entries", "150", "--if-missing").stdout
-    assert cli.stored_size(slug) == 120
+    cli.ok("demo", slug, "--entries", "160", "--if-missing")
+    assert cli.stored_size(slug) == 160
+    assert "left as it is" in cli.ok("demo", slug, "--entries", "180", "--if-missing").stdout
+    assert cli.stored_size(slug) == 160
 
 
 def test_a_demo_too_small_for_its_setup_is_refused_before_anything_is_written(cli, slug):
@@ -134,15 +134,34 @@ def test_a_year_cut_short_on_its_last_day_has_as_many_entries_and_none_after_it(
 
 def test_demo_signs_its_final_size_so_serve_answers_checkpoint_and_figures_at_once(
         cli, slug, tmp_path):
-    built = cli.ok("demo", slug, "--entries", "120", "--if-missing")
-    assert "signed a checkpoint and its figures at size 120" in built.stdout
+    built = cli.ok("demo", slug, "--entries", "160", "--if-missing")
+    assert "signed a checkpoint and its figures at size 160" in built.stdout
     # The server's own timer is an hour away: whatever it answers, the demo signed.
     with serving(cli.settings, tmp_path, SUNLEDGER_CHECKPOINT_EVERY_SECONDS="3600") as url:
         checkpoint = httpx.get(f"{url}/v1/ledgers/{slug}/checkpoint", timeout=30)
         figures = httpx.get(f"{url}/v1/ledgers/{slug}/figures", timeout=30)
     assert checkpoint.status_code == 200, checkpoint.text
-    assert checkpoint.text.splitlines()[1] == "120"
+    assert checkpoint.text.splitlines()[1] == "160"
     assert figures.status_code == 200, figures.text
     answer = figures.json()
-    assert answer["figures"]["size"] == 120 and answer["figures"]["ledger"] == slug
-    assert answer["note"].split("\n")[2] == "120"
+    assert answer["figures"]["size"] == 160 and answer["figures"]["ledger"] == slug
+    assert answer["note"].split("\n")[2] == "160"
+
+
+def test_the_year_is_planned_day_by_day_and_closes_each_month_after_its_entries():
+    specs, _ = plan_year(2026, 2000, SETUP_COUNT, date(2026, 10, 19))
+    days = [spec.day for spec in specs]
+    assert None not in days and days == sorted(days)  # recorded in the order of its days
+    for spec in specs:
+        for name in ("date", "published_on", "accepted_on"):
+            assert spec.body.get(name, "") <= spec.day.isoformat(), (spec.type, spec.body)
+    closed_through = ""
+    for spec in specs:
+        if spec.type == "period.closed":
+            closed_through = spec.body["month"]
+        elif spec.type in ("entry.posted", "entry.reversed"):
+            assert spec.body["date"][:7] > closed_through, spec.body
+    closes = [spec.body["month"] for spec in specs if spec.type == "period.close_cosigned"]
+    assert closes == [f"2026-{month:02d}" for month in range(1, 10)]
+    statements = [spec for spec in specs if spec.type == "bank.statement_recorded"]
+    assert len(statements) == len(closes)

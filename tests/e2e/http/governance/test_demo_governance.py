@@ -9,6 +9,8 @@ import uuid
 import pytest
 
 from ledger.demo.build import ENTRIES_MIN, build_demo, role_keys
+from ledger.demo.chart import FIXED_ASSETS
+from ledger.demo.contracts import LEASES
 from ledger.demo.governance import GOVERNANCE_COUNT
 from ledger.format.statements import format_time, utc_now
 from projections.worker import catch_up
@@ -27,9 +29,10 @@ def test_the_demo_ledger_shows_assets_a_trade_resolutions_questions_and_red_flag
     assert app.state(demo.ledger).size == demo.size == ENTRIES_MIN + 30
 
     assets = http.get(f"{base}/assets").json()
-    assert {a["code"]: a["status"] for a in assets["items"]} == {"room-2": "assigned",
-                                                                 "shop-1": "leased"}
-    assert assets["ties"] and assets["book_values"][0]["account"] == "1601"
+    rented = {lease.asset: "available" for lease in LEASES}  # let by contract, not by trade
+    assert {a["code"]: a["status"] for a in assets["items"]} == {
+        "room-2": "assigned", "shop-1": "leased", **rented}
+    assert assets["ties"] and assets["book_values"][0]["account"] == FIXED_ASSETS
     [trade] = http.get(f"{base}/trades").json()["items"]
     assert (trade["status"], trade["bids"], trade["method"]) == ("completed", 3, "lease")
     shown = http.get(f"{base}/trades/{trade['seq']}").json()
@@ -40,9 +43,9 @@ def test_the_demo_ledger_shows_assets_a_trade_resolutions_questions_and_red_flag
             for r in resolutions] == [("trade", True, ["committee", "supervisor"], True),
                                       ("entry", True, ["committee", "supervisor"], True)]
     questions = http.get(f"{base}/questions").json()
-    assert questions["counts"] == {"open": 2, "answered": 1, "closed": 1}
+    assert questions["counts"] == {"open": 2, "answered": 1, "closed": 2}
     assert sorted(q["hours_to_answer"] for q in questions["items"]
-                  if q["hours_to_answer"] is not None) == [26.0, 50.0]
+                  if q["hours_to_answer"] is not None) == [5.0, 26.0, 50.0]
     kinds = {d["item"] for d in http.get(f"{base}/disclosures").json()["items"]}
     assert kinds == {"asset_trades", "resolutions", "fund_flows"}
 
