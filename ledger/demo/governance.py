@@ -4,8 +4,10 @@ a shop put on the books and in the asset
 register, valued, and leased through the whole public procedure (resolution,
 co-signatures, a ten-day notice, bids, award, disclosures, contract, rent,
 settlement, completion); a micro-renovation payment above the major-matter
-threshold (pending, resolution, co-signatures, approval, disclosure, the
-cashier's confirmation, the project's quarterly disclosure); residents'
+threshold taken through the whole of 四议两公开 (proposed by the party branch,
+discussed, reviewed, then pending, resolution, co-signatures, approval, disclosure,
+the cashier's confirmation, the implementation result published, the project's
+quarterly disclosure); residents'
 questions, answered or still open; and a few red flags for auditors to find
 (a split payment, one invoice on two payments, a round sum paid in cash);
 then inspection findings, a rated answer and a confidential report
@@ -42,9 +44,9 @@ from ledger.domain.sheets import period_sheet, resolution_sheet, trade_sheet
 from ledger.format.statements import Entry, SignedStatement, utc_now
 
 SPAN = timedelta(days=45)     # how far in the past the demo clock starts
-ADVANCES = timedelta(days=38)  # how far the governance steps move it, at most
+ADVANCES = timedelta(days=41)  # how far the governance steps move it, at most
 YUAN = 100
-GOVERNANCE_COUNT = 47 + SHOWCASE_COUNT         # entries recorded here (checked when built)
+GOVERNANCE_COUNT = 51 + SHOWCASE_COUNT         # entries recorded here (checked when built)
 WANG = {"kind": "person", "name": "王小明", "id": "110101198001010011"}
 CONTRACTOR = {"kind": "organisation", "name": "宏远建筑工程有限公司"}
 
@@ -120,11 +122,14 @@ class Script:
                                                       documents, **self.at))
         return self.submit(agent.post(day, category, party, lines, memo, documents, **self.at))
 
-    def resolve(self, kind: str, ref: int, title: str, day: str, disclose_on: str | None) -> int:
-        """A representatives' meeting (31 seats, 27 attend), co-signed, maybe disclosed."""
+    def resolve(self, kind: str, ref: int, title: str, day: str, disclose_on: str | None,
+                proposal: int | None = None) -> int:
+        """A representatives' meeting (31 seats, 27 attend), co-signed, maybe disclosed;
+        ``proposal``: the matter (四议两公开) it decides."""
         committee = self.role("committee")
         seq = self.submit(committee.record_resolution(kind, ref, title, day, 31, 27, 24, 1, 2,
-                                                      sha(f"minutes {title}"), **self.at))
+                                                      sha(f"minutes {title}"),
+                                                      proposal=proposal, **self.at))
         # Another committee member co-signs: the key that recorded it must not (same-key).
         self.submit(self.role("committee-member").cosign_resolution(seq, "居委会会签",
                                                                     **self.at))
@@ -241,11 +246,26 @@ def major_payment(script: Script) -> int:
                          "3号楼外墙修缮工程款 facade repair, building 3",
                          documents=[{"kind": "invoice", "sha256": sha("invoice facade-3")}],
                          project="facade-3")
-    resolution = script.resolve("entry", payment, "3号楼外墙修缮工程款支付", script.day(1), None)
+    # 四议两公开 in full: the party branch proposes, the joint meeting discusses, the party
+    # members review, the representatives resolve; the resolution and then the result are
+    # published (the resolution's disclosure is step 5, matter.implemented step 6).
+    matter = script.submit(committee.propose_matter(
+        "entry", payment, "3号楼外墙修缮 Facade repair, building 3", script.day(),
+        sha("proposal facade-3"), proposed_by="party_branch", **script.at))
+    script.submit(committee.discuss_matter(
+        matter, script.day(1), sha("joint meeting facade-3"),
+        "同意提交党员大会审议 agreed to put it to the party members", **script.at))
+    script.submit(committee.review_matter(matter, script.day(1), sha("party members facade-3"),
+                                          note="一致同意 unanimous", **script.at))
+    resolution = script.resolve("entry", payment, "3号楼外墙修缮工程款支付", script.day(1), None,
+                                proposal=matter)
     script.submit(committee.approve(payment, resolution, "按居民代表会议决议支付", **script.at))
     script.disclose_resolution(resolution, script.day())
     script.submit(script.role("cashier").confirm(payment, script.day(1), "ICBC-FACADE-3",
                                                  **script.at))
+    script.submit(committee.implement_matter(
+        matter, script.day(1), sha("result facade-3"), where="社区公开栏 notice board",
+        memo="工程完工并验收 works done and accepted", **script.at))
     state = script.app.state(script.slug)
     sheet = period_sheet(state, script.entries, period=quarter, project="facade-3")
     script.submit(committee.publish_disclosure(
