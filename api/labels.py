@@ -76,6 +76,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                         "livelihood_funds": ("惠民资金使用", "Livelihood-fund use"),
                         "asset_trades": ("三资交易", "Asset trades"),
                         "resolutions": ("决议", "Resolutions")},
+    # The street office's risk grade (projections/risk_grade.py).
+    "grade": {"priority": ("重点", "Priority"), "ordinary": ("一般", "Ordinary")},
     "finding_about": {"entry": ("收支条目", "entry"), "trade": ("三资交易", "asset trade"),
                       "contract": ("合同", "contract"), "fund": ("资金", "fund"),
                       "red_flag": ("风险提示", "red flag")},
