@@ -148,8 +148,9 @@ class Books:
                          [posting("1002", fund, "debit", amount),
                           posting(income, fund, "credit", amount)], memo)
 
-    def pay(self, fund: str, expense: str, category: str, party: dict, amount: int, memo: str,
-            *, money: str = "1002", documents: list | None = None, confirm: bool = True) -> int:
+    def pay(self, fund: str, category: str, party: dict, amount: int, memo: str, *,
+            expense: str, money: str = "1002", documents: list | None = None,
+            confirm: bool = True) -> int:
         return self.post("agent", category, party,
                          [posting(expense, fund, "debit", amount),
                           posting(money, fund, "credit", amount)], memo,
@@ -268,15 +269,15 @@ def _day(books: Books, plan: _Plan) -> None:
     week = (today - plan.listed).days // 7
     if today.weekday() == 1:  # Tuesdays: an activity, suppliers in turn
         supplier = {"kind": "organisation", "name": SUPPLIERS[week % len(SUPPLIERS)]}
-        books.pay("general", "5001", "activity", supplier, rng.randint(6, 18) * 100 * YUAN
-                  + rng.choice((0, 50)) * YUAN, "社区活动用品 activity supplies")
+        books.pay("general", "activity", supplier, rng.randint(6, 18) * 100 * YUAN
+                  + rng.choice((0, 50)) * YUAN, "社区活动用品 activity supplies", expense="5001")
     if today.weekday() == 3 and week % 2 == 0:  # every other Thursday: a subsidy
         person = {"kind": "person", "name": RESIDENTS[week // 2 % len(RESIDENTS)]}
-        books.pay("livelihood", "5003", "subsidy", person,
-                  rng.randint(3, 8) * 100 * YUAN, "困难家庭补助 hardship support")
+        books.pay("livelihood", "subsidy", person, rng.randint(3, 8) * 100 * YUAN,
+                  "困难家庭补助 hardship support", expense="5003")
     if today.weekday() == 4 and week % 2 == 1:  # every other Friday: the canteen's bill
-        books.pay("elderly", "5006", "subsidy", CANTEEN, rng.randint(12, 20) * 100 * YUAN
-                  + 35 * YUAN, "长者助餐 meals for the elderly",
+        books.pay("elderly", "subsidy", CANTEEN, rng.randint(12, 20) * 100 * YUAN
+                  + 35 * YUAN, "长者助餐 meals for the elderly", expense="5006",
                   confirm=plan.day not in range(60, 74))  # one bill the cashier never saw
     _story(books, plan)
 
@@ -285,13 +286,13 @@ def _story(books: Books, plan: _Plan) -> None:
     """The few things the overview should find, on their days."""
     keys, day = books.keys, plan.day
     if day == 18:
-        books.pay("general", "1001", "cash_withdrawal",
+        books.pay("general", "cash_withdrawal",
                   {"kind": "organisation", "name": "河畔社区居委会"}, 5_000 * YUAN,
-                  "提取备用金 cash drawn")
+                  "提取备用金 cash drawn", expense="1001")
     elif day == 19:  # a round sum in cash: the round-cash red flag
-        plan.round_cash = books.pay("general", "5004", "office", {"kind": "person",
-                                    "name": "赵师傅"}, 2_000 * YUAN,
-                                    "活动室门窗维修 repairs, paid in cash", money="1001")
+        plan.round_cash = books.pay("general", "office", {"kind": "person", "name": "赵师傅"},
+                                    2_000 * YUAN, "活动室门窗维修 repairs, paid in cash",
+                                    expense="5004", money="1001")
     elif day == 24:  # the auditor takes it up, the committee puts it right, it is closed
         seq = plan.round_cash
         plan.finding = books.submit(keys["auditor"].raise_finding(
@@ -318,9 +319,9 @@ def _story(books: Books, plan: _Plan) -> None:
                                                       **books.at))
         books.submit(keys["intake"].rate(plan.question, "satisfied", plan.receipt, **books.at))
     elif day in (45, 49):  # one invoice, paid twice: the duplicate-document red flag
-        books.pay("general", "5004", "office", PRINTER, 680 * YUAN,
-                  "宣传折页印刷 leaflets", documents=[{"kind": "invoice",
-                                                     "sha256": sha("invoice 0042")}])
+        books.pay("general", "office", PRINTER, 680 * YUAN, "宣传折页印刷 leaflets",
+                  expense="5004",
+                  documents=[{"kind": "invoice", "sha256": sha("invoice 0042")}])
     elif day == 55:  # a question nobody answers
         books.submit(keys["intake"].ask(
             "ledger", None, "长者食堂的补贴标准是多少? What does the canteen subsidy "
