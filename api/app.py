@@ -37,8 +37,8 @@ from api.limits import (PUBLIC_RATE_PER_MINUTE_DEFAULT, RateLimited, TokenBucket
                         rate_limited_response)
 from api.routers import ROUTERS as LOG_ROUTERS
 from api.routers import (audit, confidential, contracts, documents, funds, governance,
-                         inspection, periods, public, reports, transactions, usage,
-                         web_contracts, web_governance, web_voice)
+                         inspection, overview, periods, public, reports, transactions, usage,
+                         web_contracts, web_governance, web_overview, web_voice)
 from api.routers.web import router as web_router
 from api.routers.web_reports import router as web_reports_router
 from ledger.directory import DirectoryFile
@@ -50,6 +50,7 @@ from ledger.log.documents import DocumentStore
 from ledger.log.intake import QuestionIntake
 from ledger.settings import Settings
 from ledger.log.tokens import TokenChecker, TokenError
+from projections.risk_grade import load_rule
 from projections.view import open_view
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ ROUTERS = [*LOG_ROUTERS, public.router, funds.router, usage.router, transactions
            audit.router, metrics_module.router, web_router, governance.router,
            confidential.router, web_governance.router, documents.router, inspection.router,
            periods.router, reports.router, web_reports_router, contracts.router,
-           web_contracts.router, web_voice.router]
+           web_contracts.router, web_voice.router, overview.router, web_overview.router]
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     ``operators``: public keys that may open a ledger over HTTP (default:
     ``<data_dir>/operators``; none without it)."""
     options = options or ApiOptions()
+    # The street office's risk rule, read once: a bad file stops the start, before
+    # anything is opened (projections/risk_grade.py).
+    rule = load_rule(settings.risk_rule)
     owned = application is None
     ledger_app = application or LedgerApplication(settings)
     checkpoints = CheckpointLog(ledger_app, witnesses=witnesses).install()
@@ -153,6 +157,7 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
     api.state.limiter = TokenBuckets(options.public_rate_per_minute)
     api.state.metrics = metrics
     api.state.replicas = replicas
+    api.state.risk_rule = rule
     install_problem_handlers(api)
     api.add_exception_handler(RateLimited, rate_limited_response)
     api.add_exception_handler(TokenError, _sign_in_refused)

@@ -93,6 +93,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "matter_kind": {"entry": ("重大支出", "Major payment"), "trade": ("三资交易", "Asset trade"),
                     "contract": ("合同", "Contract"), "project": ("项目", "Project"),
                     "policy": ("财务制度", "Ledger policy"), "other": ("其他事项", "Other matter")},
+    # The street office's risk grade (projections/risk_grade.py).
+    "grade": {"priority": ("重点", "Priority"), "ordinary": ("一般", "Ordinary")},
     "finding_about": {"entry": ("收支条目", "entry"), "trade": ("三资交易", "asset trade"),
                       "contract": ("合同", "contract"), "fund": ("资金", "fund"),
                       "red_flag": ("风险提示", "red flag")},

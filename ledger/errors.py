@@ -229,6 +229,14 @@ class DirectoryError(LedgerError):
     status = 500
 
 
+class RiskRuleError(LedgerError):
+    """The street office's risk rule (``SUNLEDGER_RISK_RULE``) cannot be read or is not
+    a rule: the server refuses to start with it (projections/risk_grade.py)."""
+
+    code = "bad-risk-rule"
+    status = 500
+
+
 # --- documents (ledger/domain/documents.py) ------------------------------------
 
 

@@ -43,6 +43,9 @@ class Settings:
     # The directory of ledgers (ledger.directory): which ledgers this process serves.
     directory: Path | None = None
     directory_database: str = ""
+    # The street office's risk rule (projections/risk_grade.py): a TOML or JSON file;
+    # None: the default rule.
+    risk_rule: Path | None = None
 
     @classmethod
     def from_env(cls, database: str | None = None, data_dir: Path | None = None,
@@ -58,6 +61,7 @@ class Settings:
             part.strip() for part in os.environ.get("SUNLEDGER_READ_DATABASE_URLS", "").split(",")
             if part.strip())
         directory = os.environ.get("SUNLEDGER_DIRECTORY", "").strip()
+        risk_rule = os.environ.get("SUNLEDGER_RISK_RULE", "").strip()
         return cls(
             database_url=url,
             read_database_urls=replicas,
@@ -65,6 +69,7 @@ class Settings:
                 "SUNLEDGER_REPLICA_LAG_MAX_SECONDS", base.replica_lag_max_seconds)),
             directory=Path(directory).expanduser() if directory else None,
             directory_database=os.environ.get("SUNLEDGER_DIRECTORY_DATABASE", "").strip(),
+            risk_rule=Path(risk_rule).expanduser() if risk_rule else None,
             data_dir=data_dir or base.data_dir,
             checkpoint_every_entries=int(os.environ.get("SUNLEDGER_CHECKPOINT_EVERY_ENTRIES",
                                                         base.checkpoint_every_entries)),

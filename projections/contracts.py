@@ -155,3 +155,26 @@ def receivables(view: FinanceView, ledger: str, today: date, *, direction: str =
             "today": day, "direction": direction, "items": shown,
             "in_arrears": owing["n"] if owing else 0,
             "next_cursor": f"{last['oldest']}:{last['seq']}" if last else None}
+
+
+def arrears_by_ledger(tx: Tx, today: date) -> dict[str, tuple[int, int]]:
+    """Per ledger, for the street office's overview: receivable contracts in arrears
+    today and what they owe of what fell due. The query takes only the lines due by
+    today and not fully settled; the domain's rule (``contract_rules.arrears``: an ended
+    contract owes nothing due after its end) decides."""
+    rows = tx.all("SELECT c.ledger, c.seq, c.ended_on, l.line, l.due_on, l.amount, l.settled "
+                  "FROM view_contracts c JOIN view_contract_lines l ON l.ledger = c.ledger "
+                  "AND l.contract = c.seq WHERE c.direction = 'receivable' AND l.due_on <= ? "
+                  "AND l.settled < l.amount ORDER BY c.ledger, c.seq, l.line",
+                  [today.isoformat()])
+    lines: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in rows:
+        lines.setdefault((row["ledger"], row["seq"]), []).append(row)
+    owed: dict[str, tuple[int, int]] = {}
+    for (ledger, _), due in lines.items():
+        unpaid = rules.arrears(due, today, due[0]["ended_on"])
+        if unpaid:
+            contracts_owing, amount = owed.get(ledger, (0, 0))
+            owed[ledger] = (contracts_owing + 1,
+                            amount + sum(arrear.amount - arrear.settled for arrear in unpaid))
+    return owed

@@ -16,7 +16,7 @@ from typing import Any
 
 from ledger.domain import disclosure_schedule as rules
 from projections.paging import require_ledger
-from projections.view import FinanceView
+from projections.view import FinanceView, Tx
 
 # Per-event items the schedule can follow: the catalogue item, the subject its
 # disclosures name, and the steps that make one due (step type -> disclosed stage).
@@ -32,24 +32,43 @@ def local_day(recorded_at: str, zone: tzinfo) -> date:
 def schedule(view: FinanceView, ledger: str, today: date, zone: tzinfo) -> dict[str, Any]:
     with view.reading() as tx:
         require_ledger(tx, ledger)
-        catalogues = tx.all("SELECT seq, items, recorded_at FROM view_catalogues "
-                            "WHERE ledger = ? ORDER BY seq", [ledger])
-        published = tx.all("SELECT seq, item, published_on, period, fund, project, "
-                           "subject_kind, subject_ref, stage FROM view_disclosures "
-                           "WHERE ledger = ? ORDER BY seq", [ledger])
-        steps = tx.all("SELECT subject, ref, type, recorded_at FROM view_gov_steps "
-                       "WHERE ledger = ? AND type IN ('trade.awarded', 'trade.completed', "
-                       "'resolution.recorded') ORDER BY seq", [ledger])
-    items, not_scheduled = _catalogue(catalogues, zone)
-    rows = _periodic(items, published, today) + _events(items, published, steps, zone, today)
-    rows.sort(key=lambda row: (row["due_on"], row["item"], row.get("period") or "",
-                               row.get("ref") or 0))
+        rows, not_scheduled = due_rows(tx, ledger, today, zone)
     return {"ledger": ledger, "today": today.isoformat(),
             "due_days_after_period": rules.DUE_DAYS_AFTER_PERIOD,
             "due_days_after_event": rules.DUE_DAYS_AFTER_EVENT,
             "counts": {status: sum(row["status"] == status for row in rows)
                        for status in rules.STATUSES},
             "rates": _rates(rows), "items": rows, "not_scheduled": not_scheduled}
+
+
+def due_rows(tx: Tx, ledger: str, today: date, zone: tzinfo
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every disclosure due up to ``today`` with its status, by due date; and the
+    catalogue items no rule can date. Reads in the caller's transaction (the street
+    office's overview asks it of every ledger in one snapshot)."""
+    catalogues = tx.all("SELECT seq, items, recorded_at FROM view_catalogues "
+                        "WHERE ledger = ? ORDER BY seq", [ledger])
+    published = tx.all("SELECT seq, item, published_on, period, fund, project, "
+                       "subject_kind, subject_ref, stage FROM view_disclosures "
+                       "WHERE ledger = ? ORDER BY seq", [ledger])
+    steps = tx.all("SELECT subject, ref, type, recorded_at FROM view_gov_steps "
+                   "WHERE ledger = ? AND type IN ('trade.awarded', 'trade.completed', "
+                   "'resolution.recorded') ORDER BY seq", [ledger])
+    items, not_scheduled = _catalogue(catalogues, zone)
+    rows = _periodic(items, published, today) + _events(items, published, steps, zone, today)
+    rows.sort(key=lambda row: (row["due_on"], row["item"], row.get("period") or "",
+                               row.get("ref") or 0))
+    return rows, not_scheduled
+
+
+def judged(rows: list[dict[str, Any]], month: str) -> dict[str, Any]:
+    """What the street office's overview reads of a schedule (``due_rows``): the rate
+    over every due disclosure, the rate of those due in ``month`` ("2026-05"; None when
+    none was), and how many are overdue."""
+    return {"rate": rules.rate_of([row["status"] for row in rows]).rate,
+            "month_rate": rules.rate_of([row["status"] for row in rows
+                                         if row["due_on"][:7] == month]).rate,
+            "overdue": sum(row["status"] == "overdue" for row in rows)}
 
 
 def _catalogue(catalogues: list[dict], zone: tzinfo) -> tuple[dict[str, dict], list[dict]]:

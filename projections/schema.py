@@ -148,6 +148,10 @@ DDL = (
     "confirmed_date TEXT, project TEXT, approval TEXT, approval_level TEXT, decided_by BIGINT, "
     "PRIMARY KEY (ledger, seq))",
     "CREATE INDEX IF NOT EXISTS view_entries_date ON view_entries (ledger, date)",
+    # The entries still waiting for the cashier, by date: the street office's overview
+    # counts them per ledger without reading the confirmed ones (projections/overview.py).
+    "CREATE INDEX IF NOT EXISTS view_entries_unconfirmed ON view_entries (ledger, date) "
+    "WHERE moves_money = 1 AND confirmed_by IS NULL",
     # One row per posting line; balances at a past date are a SUM up to that date.
     "CREATE TABLE IF NOT EXISTS view_postings (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "line BIGINT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL, month TEXT NOT NULL, "
@@ -226,6 +230,12 @@ DDL = (
     "about_kind TEXT NOT NULL, about_ref BIGINT, about_code TEXT, text TEXT NOT NULL, "
     "status TEXT NOT NULL, asked_at TEXT NOT NULL, answered_at TEXT, closed_at TEXT, "
     "answers BIGINT NOT NULL, rating TEXT, PRIMARY KEY (ledger, seq))",
+    # Anyone may ask: the overview counts the open and the rated questions through these,
+    # not by reading every question (projections/overview.py).
+    "CREATE INDEX IF NOT EXISTS view_questions_open ON view_questions (ledger, asked_at) "
+    "WHERE status = 'open'",
+    "CREATE INDEX IF NOT EXISTS view_questions_rated ON view_questions (ledger, rating) "
+    "WHERE rating IS NOT NULL",
     # Confidential reports: when filed and handled, never a word of the text.
     "CREATE TABLE IF NOT EXISTS view_confidential (ledger TEXT NOT NULL, seq BIGINT NOT NULL, "
     "filed_at TEXT NOT NULL, readers BIGINT NOT NULL, handled_on TEXT, "

@@ -205,6 +205,9 @@ def serve(
         settings = replace(settings, read_database_urls=tuple(read_database_url))
     if settings.read_database_urls and not settings.is_postgres:
         raise FormatError("read replicas need a PostgreSQL primary (--db postgresql://...)")
+    from projections.risk_grade import load_rule
+
+    load_rule(settings.risk_rule)  # SUNLEDGER_RISK_RULE: a bad file stops here, in one line
     replicas = f" and {len(settings.read_database_urls)} read replica(s)" \
         if settings.read_database_urls else ""
     err().print(f"serving {escape(settings.describe())}{replicas} on http://{host}:{port}/ "

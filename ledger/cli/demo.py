@@ -1,4 +1,5 @@
-"""`sunledger demo`: the demo community 新竹社区 and a year of its books."""
+"""`sunledger demo`: the demo community 新竹社区 and a year of its books, and the small
+second community 河畔社区 beside it (once) for the street office's overview."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def demo(
     arrears), seasonal activities, works contracts with instalments, acceptance and
     retention, subsidies, transfers, reversals, the cashier's confirmations, and each
     month a bank statement, a close and disclosures; then its governance.
+    Beside it, once, the small community 河畔社区 (ledger hepan), so the street
+    office's overview (/overview) compares two.
     """
     from ledger.demo.build import build_demo, check_new_ledger
     from ledger.log.checkpointing import CheckpointLog
@@ -46,6 +49,7 @@ def demo(
     if if_missing and cli.app.reader.size(slug):
         out().print(f"ledger [bold]{slug}[/bold] already exists in "
                     f"{escape(cli.settings.describe())}; left as it is")
+        second_community(cli)
         return
     check_new_ledger(cli.app, slug, entries)  # before the progress bar: a refusal is one line
     with progress_bar(f"building {slug}", total=entries) as progress:
@@ -61,3 +65,19 @@ def demo(
     console.print(f"signed a checkpoint and its figures at size {result.size}")
     console.print(f"next: sunledger balances {slug} · sunledger log {slug} · "
                   f"sunledger verify {slug} · sunledger serve")
+    second_community(cli)
+
+
+def second_community(cli) -> None:
+    """河畔社区 (``hepan``) beside the demo, once: the street office's overview compares
+    two (ledger/demo/second.py). One that exists is left as it is."""
+    from ledger.demo.second import NAME, SLUG, build_second_if_missing
+    from ledger.log.checkpointing import CheckpointLog
+
+    built = build_second_if_missing(cli.app)
+    if built is None:
+        out().print(f"ledger [bold]{SLUG}[/bold] ({NAME}) already exists; left as it is")
+        return
+    CheckpointLog(cli.app).issue(SLUG)
+    out().print(f"built [bold]{SLUG}[/bold] ({NAME}): {built.size} entries, signed at that "
+                "size; both communities side by side: /overview")

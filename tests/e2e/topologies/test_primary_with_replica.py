@@ -104,6 +104,23 @@ def test_the_replicas_figures_note_verifies(served, streaming):
     assert report.ok, report.findings
 
 
+def test_the_street_office_overview_is_read_from_the_replica(served, streaming):
+    """GET /v1/overview goes where every public read goes: the replica, once current."""
+    town, http, _ = served
+    base = str(http.base_url).removesuffix(f"/v1/ledgers/{town.slug}/")
+
+    def listed_from_the_replica() -> bool:
+        answer = httpx.get(f"{base}/v1/overview", timeout=30)
+        assert answer.status_code == 200, answer.text
+        rows = [row for row in answer.json()["items"] if row["ledger"] == town.slug]
+        return (answer.headers["Sunledger-Read-From"] == "replica" and bool(rows)
+                and rows[0]["size"] == town.log_size())
+
+    eventually(listed_from_the_replica)
+    page = httpx.get(f"{base}/overview", timeout=30)
+    assert page.headers["Sunledger-Read-From"] == "replica" and town.slug in page.text
+
+
 def test_a_lagging_replica_is_read_only_within_the_bound_then_the_primary_answers(
         served, streaming):
     town, http, _ = served

@@ -1,4 +1,6 @@
-"""The demo community: a realistic year that the server accepts and the verifier passes."""
+"""The demo community: a realistic year that the server accepts and the verifier passes;
+and beside it, once, the small second community 河畔社区 (``hepan``), which the street
+office's overview grades differently."""
 
 from __future__ import annotations
 
@@ -13,12 +15,19 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+import pytest
 
+from api.web_lang import LEDGER_TIME_ZONE
 from ledger.domain.dates import local_day
+from ledger.format.statements import utc_now
 from ledger.log.application import LedgerApplication
 from ledger.demo.build import FUNDS, SETUP_COUNT
+from ledger.demo.second import SLUG as SECOND
 from ledger.demo.year import plan_year
 from ledger.settings import Settings
+from projections.overview import overview
+from projections.view import open_view
+from projections.worker import catch_up
 
 SERVER_START_SECONDS = 60
 
@@ -84,25 +93,81 @@ def test_the_demo_year_is_accepted_whole_and_verifies_clean(cli, slug):
 
 def test_running_the_demo_again_on_its_ledger_says_so_and_changes_nothing(cli, slug):
     cli.ok("demo", slug, "--entries", "160")
+    second = cli.stored_size(SECOND)
+    assert second > 0
     reason = cli.fails("demo", slug, "--entries", "160")
     assert "already exists" in reason and "--fresh-ledger" in reason
     assert cli.stored_size(slug) == 160
-    cli.ok("demo", slug, "--entries", "170", "--fresh-ledger", f"{slug}-b")
+    again = cli.ok("demo", slug, "--entries", "170", "--fresh-ledger", f"{slug}-b").stdout
+    assert f"ledger {SECOND} (河畔社区) already exists; left as it is" in again
     assert cli.stored_size(f"{slug}-b") == 170
     assert cli.stored_size(slug) == 160
+    assert cli.stored_size(SECOND) == second
 
 
 def test_demo_if_missing_builds_once_and_then_leaves_the_ledger_as_it_is(cli, slug):
     cli.ok("demo", slug, "--entries", "160", "--if-missing")
     assert cli.stored_size(slug) == 160
-    assert "left as it is" in cli.ok("demo", slug, "--entries", "180", "--if-missing").stdout
+    second = cli.stored_size(SECOND)
+    again = cli.ok("demo", slug, "--entries", "180", "--if-missing").stdout
+    assert "left as it is" in again
+    assert f"ledger {SECOND} (河畔社区) already exists; left as it is" in again
     assert cli.stored_size(slug) == 160
+    assert cli.stored_size(SECOND) == second > 0
+
+
+@pytest.mark.own_database  # a store without 河畔社区, even on PostgreSQL
+def test_demo_if_missing_adds_the_second_community_to_an_older_demo(cli, slug):
+    """A store whose demo was built before 河畔社区 existed gets it on the next run."""
+    from ledger.demo.build import build_demo
+
+    application = LedgerApplication(cli.settings)
+    try:
+        build_demo(application, slug, entries=160)
+    finally:
+        application.close()
+    assert cli.stored_size(SECOND) == 0
+    built = cli.ok("demo", slug, "--if-missing").stdout
+    assert "left as it is" in built and f"built {SECOND} (河畔社区)" in built
+    assert cli.stored_size(slug) == 160 and cli.stored_size(SECOND) > 0
 
 
 def test_a_demo_too_small_for_its_setup_is_refused_before_anything_is_written(cli, slug):
     assert "at least" in cli.fails("demo", slug, "--entries", "10")
     assert cli.stored_size(slug) == 0
     assert not (cli.settings.data_dir / "keys" / slug).exists()
+    assert not (cli.settings.data_dir / "keys" / SECOND).exists()  # nor the second
+
+
+def test_the_second_community_verifies_and_the_overview_grades_it_differently(cli, slug):
+    built = cli.ok("demo", slug, "--entries", "200").stdout
+    assert SECOND in built
+    assert "OK" in cli.ok("verify", SECOND).stdout
+    application = LedgerApplication(cli.settings)
+    try:
+        state = application.state(SECOND)
+        assert state.name == "河畔社区" and set(state.funds) == {"general", "livelihood",
+                                                                "elderly"}
+        catch_up(application)
+        now = utc_now()
+        rows = {row["ledger"]: row for row in overview(
+            open_view(application), now.astimezone(LEDGER_TIME_ZONE).date(), now,
+            LEDGER_TIME_ZONE)["items"] if row["ledger"] in (slug, SECOND)}
+    finally:
+        application.close()
+    hepan = rows[SECOND]
+    # What ledger/demo/second.py sets out to show, by the default rule: an ordinary
+    # community with one of each thing a street office looks at.
+    assert {key: hepan[key] for key in (
+        "grade", "reasons", "disclosures_overdue", "disclosure_period_rate", "findings_open",
+        "findings_overdue", "red_flags_open", "cash_unconfirmed", "arrears_amount",
+        "questions_unanswered", "satisfaction_rate", "satisfaction_rated")} == {
+        "grade": "ordinary", "reasons": [], "disclosures_overdue": 1,
+        "disclosure_period_rate": 1.0, "findings_open": 0, "findings_overdue": 0,
+        "red_flags_open": 1, "cash_unconfirmed": 1, "arrears_amount": 0,
+        "questions_unanswered": 1, "satisfaction_rate": 1.0, "satisfaction_rated": 1}
+    assert hepan["disclosure_rate"] < 1
+    assert rows[slug]["grade"] == "priority" and rows[slug]["reasons"]
 
 
 def test_the_same_seed_plans_the_same_year_and_another_seed_another():
