@@ -154,7 +154,10 @@ def static_file(name: str) -> Response:
 
 @router.get("/", **PAGE)
 def index(request: Request, view: View) -> HTMLResponse:
-    return render(request, "index.html", ledgers=queries.ledgers(view))
+    # With a directory, the ledgers it places on this server, as /v1/ledgers lists them.
+    served = getattr(request.app.state, "served", None)
+    ledgers = [row for row in queries.ledgers(view) if served is None or served.serves(row["ledger"])]
+    return render(request, "index.html", ledgers=ledgers)
 
 
 def ledger_info(view: FinanceView, ledger: str) -> dict[str, Any]:

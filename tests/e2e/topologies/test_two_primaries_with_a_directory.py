@@ -152,6 +152,12 @@ def test_a_moved_ledger_verifies_on_its_new_database_since_its_last_checkpoint(c
     time.sleep(1.1)
     moved = httpx.get(f"{city.servers['east']}/v1/ledgers/{slug}/status")
     assert moved.status_code == 404 and moved.json()["database"] == "west"
+    # The old copy stays in east's database; neither the list nor the index page offers it.
+    assert rows_of(city.clusters["east"], slug) > 0
+    listed = httpx.get(f"{city.servers['east']}/v1/ledgers").json()["ledgers"]
+    assert slug not in [row["ledger"] for row in listed]
+    index = httpx.get(f"{city.servers['east']}/").text
+    assert f'/ledgers/{slug}"' not in index and '/ledgers/dongcheng"' in index
     assert register(city, "west", slug, "agent-after-the-move").status_code == 201
     city.cli("west").ok("checkpoint", slug)
     report = verify_url(city.servers["west"], slug, since=last)
