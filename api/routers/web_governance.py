@@ -257,6 +257,13 @@ def refusal_status(error: LedgerError) -> int:
     return error.status if error.status == 429 or error.status >= 500 else 400
 
 
+def refused_form(page: HTMLResponse, error: LedgerError) -> HTMLResponse:
+    """A form's page re-shown after a refusal; asked too often, it says when to try again."""
+    if isinstance(error, RateLimited):
+        page.headers["Retry-After"] = str(error.details["retry_after"])
+    return page
+
+
 async def wait_for_view(view: FinanceView, ledger: str, seq: int) -> None:
     """Give the projection a moment to take the new question, so the list the asker is
     sent to shows it; if it is slower, that page says the question is on its way."""
@@ -281,11 +288,8 @@ async def ask(request: Request, ledger: str, view: View, intake: Intake) -> Resp
         shown, _ = await submit_question(intake, ledger, question_from(form))
     except LedgerError as error:  # bad input, unknown subject, too often: nothing appended
         form.pop("contact", None)  # never echoed back, even to the asker
-        page = await run_in_threadpool(questions_page, request, view, info, form, error,
-                                       refusal_status(error))
-        if isinstance(error, RateLimited):
-            page.headers["Retry-After"] = str(error.details["retry_after"])
-        return page
+        return refused_form(await run_in_threadpool(questions_page, request, view, info, form,
+                                                    error, refusal_status(error)), error)
     await wait_for_view(view, ledger, shown["seq"])
     where = f"{request.scope.get('root_path', '')}/ledgers/{ledger}/questions"
     redirect = RedirectResponse(f"{where}?{urlencode({'asked': shown['seq']})}#q-{shown['seq']}",

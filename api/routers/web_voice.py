@@ -19,10 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SEQ_MAX, Intake
-from api.limits import RateLimited
 from api.routers.governance import question_rate
 from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
-from api.routers.web_governance import questions_page, read_form, refusal_status, wait_for_view
+from api.routers.web_governance import (questions_page, read_form, refusal_status, refused_form,
+                                         wait_for_view)
 from api.routers.web_receipt import questions_path
 from ledger.errors import FormatError, LedgerError
 from ledger.log import sealed_reports
@@ -52,11 +52,9 @@ async def rate(request: Request, ledger: str, seq: str, view: View, intake: Inta
         receipt = await intake.rate_async(ledger, question, form.get("rating", ""),
                                           form.get("receipt_code", "").strip().upper())
     except LedgerError as error:  # a wrong code, not closed, rated already: nothing appended
-        page = await run_in_threadpool(questions_page, request, view, info, {}, None,
-                                       refusal_status(error), rating_refused=(question, error))
-        if isinstance(error, RateLimited):
-            page.headers["Retry-After"] = str(error.details["retry_after"])
-        return page
+        return refused_form(await run_in_threadpool(
+            questions_page, request, view, info, {}, None, refusal_status(error),
+            rating_refused=(question, error)), error)
     await wait_for_view(view, ledger, receipt.entry.seq)
     where = questions_path(request, ledger)
     return RedirectResponse(f"{where}?{urlencode({'rated': question})}#q-{question}",
@@ -104,11 +102,8 @@ async def file_report(request: Request, ledger: str, view: View, intake: Intake)
         text = form.get("text", "")
         receipt = await intake.file_report_async(ledger, text)
     except LedgerError as error:  # nothing sealed is kept, nothing appended
-        page = await run_in_threadpool(reports_page, request, view, info, text, error,
-                                       refusal_status(error))
-        if isinstance(error, RateLimited):
-            page.headers["Retry-After"] = str(error.details["retry_after"])
-        return page
+        return refused_form(await run_in_threadpool(reports_page, request, view, info, text,
+                                                    error, refusal_status(error)), error)
     seq = receipt.entry.seq
     await wait_for_view(view, ledger, seq)
     where = f"{request.scope.get('root_path', '')}/ledgers/{ledger}/confidential"
