@@ -89,5 +89,5 @@ def test_a_confidential_report_is_sent_from_a_phone_and_its_text_is_not_shown(
     assert tab.locator("#filed").is_visible()
     seq = int(re.search(r"filed=(\d+)", tab.url)[1])
     assert tab.locator(f"#r-{seq}").is_visible()
-    assert "物业费" not in tab.content() and "service-fee" not in tab.content()
+    assert "物业费收据" not in tab.content() and "service-fee receipts" not in tab.content()
     assert fits(tab)

@@ -22,7 +22,10 @@ from projections.worker import catch_up
 from tests.builders.community import YUAN
 from tests.builders.http import assert_problem, bearer
 
+# Words no other test writes (the PostgreSQL database is shared, and the view dump
+# holds every ledger in it): a demo's "居委会主任" must not look like a leak.
 SECRET = "主任挪用了重阳节慰问金 the director took the Double Ninth money"
+LEAKS = ("挪用了重阳节慰问金", "took the Double Ninth money")
 
 
 def file_report(steps, text: str):
@@ -35,7 +38,7 @@ def test_a_report_is_sealed_to_the_supervisors_and_auditors_and_its_text_is_nowh
     caplog.set_level(logging.DEBUG)
     response = file_report(steps, SECRET)
     assert response.status_code == 201, response.text
-    assert "主任" not in response.text and "director" not in response.text
+    assert not any(words in response.text for words in LEAKS)
     seq = response.json()["seq"]
     entry = town.app.reader.entry(town.slug, seq)
     assert entry.statement.type == "confidential.filed" and entry.signed.signer == intake.key_id
@@ -50,7 +53,7 @@ def test_a_report_is_sealed_to_the_supervisors_and_auditors_and_its_text_is_nowh
         public.append(steps.http.get(path).text)
     public.append(caplog.text)
     for text in public:
-        assert "主任" not in text and "director" not in text
+        assert not any(words in text for words in LEAKS)
 
     listed = steps.get("/confidential")
     assert [(i["seq"], i["handled_on"]) for i in listed["items"]] == [(seq, None)]

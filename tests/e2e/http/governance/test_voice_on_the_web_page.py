@@ -101,7 +101,7 @@ def test_a_report_sent_from_the_page_is_on_no_public_page(steps, town, intake):
     for path in (page, f"/ledgers/{town.slug}", f"/ledgers/{town.slug}/questions",
                  f"{steps.base}/confidential"):
         text = steps.http.get(path).text
-        assert "亲戚" not in text and "relative" not in text, path
+        assert "补助发给了亲戚" not in text and "subsidy to a relative" not in text, path
 
 
 def test_a_refused_report_from_the_page_changes_nothing(steps, town, intake, settings):
