@@ -51,6 +51,12 @@ matter_page_items = 100  # matters per page of the residents' list
 router = APIRouter(tags=["web"], include_in_schema=False)
 
 
+def pager_urls(cursor: int | None, next_cursor: int | None) -> dict[str, str | None]:
+    """The pager macro's links for a list read a page at a time by seq cursor."""
+    return {"next_url": None if next_cursor is None else "?" + urlencode({"cursor": next_cursor}),
+            "first_url": "?" if cursor is not None else None}
+
+
 def awarded_bids(view: FinanceView, ledger: str) -> dict[int, dict[str, Any]]:
     """Each awarded trade's winning bid (one query; the trades list has only its seq)."""
     with view.reading() as tx:
@@ -113,10 +119,8 @@ def matters_page(request: Request, ledger: str, view: View) -> HTMLResponse:
         found = matters.matters(view, ledger, cursor=cursor, limit=matter_page_items)
     except LedgerError as error:
         return error_page(request, error)
-    next_url = (None if found["next_cursor"] is None else
-                "?" + urlencode({"cursor": found["next_cursor"]}))
-    return render(request, "matters.html", info=info, found=found, next_url=next_url,
-                  first_url="?" if cursor is not None else None)
+    return render(request, "matters.html", info=info, found=found,
+                  **pager_urls(cursor, found["next_cursor"]))
 
 
 @router.get("/ledgers/{ledger}/matters/{seq}", **PAGE)
@@ -200,11 +204,8 @@ def questions_page(request: Request, view: FinanceView, info: dict[str, Any],
         cursor = pointed - 1
     found = governance.questions(view, info["ledger"], cursor=cursor,
                                  limit=question_page_items)
-    next_url = (None if found["next_cursor"] is None else
-                "?" + urlencode({"cursor": found["next_cursor"]}))
-    first_url = "?" if cursor is not None else None
     return render(request, "questions.html", status_code, info=info, found=found, form=form,
-                  next_url=next_url, first_url=first_url,
+                  **pager_urls(cursor, found["next_cursor"]),
                   refused=refused, asked=asked, rated=rated, rating_refused=rating_refused,
                   receipt_code=take_receipt(request, asked),
                   journal=journal_refs(view, info["ledger"]),

@@ -21,8 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SEQ_MAX, Intake
 from api.routers.governance import question_rate
 from api.routers.web import PAGE, View, _number, error_page, ledger_info, render
-from api.routers.web_governance import (questions_page, read_form, refusal_status, refused_form,
-                                         wait_for_view)
+from api.routers.web_governance import (pager_urls, questions_page, read_form, refusal_status,
+                                         refused_form, wait_for_view)
 from api.routers.web_receipt import questions_path
 from ledger.errors import FormatError, LedgerError
 from ledger.log import sealed_reports
@@ -71,11 +71,9 @@ def reports_page(request: Request, view: FinanceView, info: dict[str, Any],
     except FormatError:
         cursor = filed = None
     found = confidential.confidential_reports(view, info["ledger"], cursor, report_page_items)
-    next_url = (None if found["next_cursor"] is None else
-                "?" + urlencode({"cursor": found["next_cursor"]}))
     page = render(request, "confidential.html", status_code, info=info, found=found,
-                  text=text, refused=refused, filed=filed, next_url=next_url,
-                  first_url="?" if cursor is not None else None,
+                  text=text, refused=refused, filed=filed,
+                  **pager_urls(cursor, found["next_cursor"]),
                   text_bytes_max=sealed_reports.report_text_bytes_max)
     page.headers.update(NO_STORE)
     return page
