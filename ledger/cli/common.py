@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Callable, Iterator
 
 import typer
@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
+from ledger.domain.dates import LEDGER_TIME_ZONE
 from ledger.domain import fields
 from ledger.format import money
 
@@ -177,7 +178,13 @@ def cli_of(ctx: typer.Context) -> Cli:
 
 
 def today() -> str:
-    return date.today().isoformat()
+    """Today in the ledger's time zone: the business dates of the log are its days, so
+    between midnight there and midnight here the machine's own date is a day behind."""
+    return local_today().isoformat()
+
+
+def local_today() -> date:
+    return datetime.now(LEDGER_TIME_ZONE).date()
 
 
 def amount_of(text: str, currency: str, what: str = "amount") -> int:

@@ -10,7 +10,6 @@ acceptance are refused with one line and nothing is written.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -18,7 +17,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ledger.cli.common import LedgerArg, amount_of, cli_of, out, print_receipt, shown, today
+from ledger.cli.common import (LedgerArg, amount_of, cli_of, local_today, out, print_receipt,
+                               shown, today)
 from ledger.cli.governance import DateOption, digest, key_option, party
 from ledger.domain import contract_rules
 from ledger.errors import FormatError
@@ -179,7 +179,7 @@ def list_contracts(ctx: typer.Context, ledger: LedgerArg) -> None:
     state = cli.app.state(ledger)
     table = Table("seq", "party", "subject", "term", "total", "due", "settled", "arrears",
                   title=f"contracts of {ledger}")
-    day = date.today()
+    day = local_today()
     for contract in sorted(state.contracts.values(), key=lambda c: c.seq):
         lines = [{"line": i, "due_on": line.due_on, "amount": line.amount,
                   "settled": line.settled} for i, line in enumerate(contract.lines)]
