@@ -9,7 +9,8 @@ model (``projections.view``), the log's front door for every write
 sign-in token checker, per-client rate limits and a metrics registry. While
 the server runs (the ASGI lifespan) a timer signs pending entries every
 ``checkpoint_every_seconds`` and, if ``options.serve_projections``, a thread
-keeps the read models caught up (woken by every append).
+(woken by every append) or a child process (``options.projections_in_child``,
+``projections.child``) keeps the read models caught up.
 
 To add a router: append it to ``ROUTERS`` below (one line).
 """
@@ -43,6 +44,7 @@ from api.routers.web import router as web_router
 from api.routers.web_reports import router as web_reports_router
 from ledger.directory import DirectoryFile
 from ledger.domain import policy
+from ledger.errors import FormatError
 from ledger.log.operators import GuardedAppender, load_operator_keys, operator_key_ids
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
@@ -70,22 +72,45 @@ class ApiOptions:
     cors_origins: tuple[str, ...] = ()
     public_rate_per_minute: int = PUBLIC_RATE_PER_MINUTE_DEFAULT
     serve_projections: bool = False  # tests catch up themselves; `serve` turns it on
+    projections_in_child: bool = False  # in a child process rather than a thread (PostgreSQL)
     group_commit_batch_max: int = policy.batch_statements_max  # 1: a transaction each
 
     @classmethod
-    def from_env(cls, *, serve_projections: bool = True) -> ApiOptions:
+    def from_env(cls, *, serve_projections: bool = True,
+                 settings: Settings | None = None) -> ApiOptions:
         """SUNLEDGER_CORS_ORIGINS (comma-separated, or *), SUNLEDGER_PUBLIC_RATE_PER_MINUTE
-        (0: no limit), SUNLEDGER_SERVE_PROJECTIONS ("0": the worker runs elsewhere),
-        SUNLEDGER_GROUP_COMMIT_BATCH_MAX (statements per group commit; 1 turns it off)."""
+        (0: no limit), SUNLEDGER_SERVE_PROJECTIONS (where the projections run: see
+        ``projections_mode``), SUNLEDGER_GROUP_COMMIT_BATCH_MAX (statements per group
+        commit; 1 turns it off)."""
         origins = os.environ.get("SUNLEDGER_CORS_ORIGINS", "")
         rate = os.environ.get("SUNLEDGER_PUBLIC_RATE_PER_MINUTE", "").strip()
-        in_process = os.environ.get("SUNLEDGER_SERVE_PROJECTIONS", "1" if serve_projections
-                                    else "0").strip()
+        mode = projections_mode(os.environ.get("SUNLEDGER_SERVE_PROJECTIONS", ""),
+                                serve_projections=serve_projections,
+                                postgres=settings is not None and settings.is_postgres)
         return cls(cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
                    public_rate_per_minute=int(rate) if rate else PUBLIC_RATE_PER_MINUTE_DEFAULT,
-                   serve_projections=in_process != "0",
+                   serve_projections=mode != "0", projections_in_child=mode == "process",
                    group_commit_batch_max=int(os.environ.get(
                        "SUNLEDGER_GROUP_COMMIT_BATCH_MAX", policy.batch_statements_max)))
+
+
+PROJECTIONS_MODES = ("0", "1", "thread", "process")  # "1": "thread", as before "process"
+
+
+def projections_mode(value: str, *, serve_projections: bool = True, postgres: bool) -> str:
+    """Where ``serve`` keeps the read models current: "0", "thread" or "process".
+    Unset: a child process on PostgreSQL (its own interpreter: a thread shares the
+    request path's GIL and falls behind under load), a thread on SQLite (one writer
+    per file). An unknown value stops the start with the values it takes."""
+    value = value.strip()
+    if not value:
+        return ("process" if postgres else "thread") if serve_projections else "0"
+    if value not in PROJECTIONS_MODES:
+        raise FormatError(f"SUNLEDGER_SERVE_PROJECTIONS={value!r}: use 0, thread or process")
+    if value == "process" and not postgres:
+        raise FormatError("SUNLEDGER_SERVE_PROJECTIONS=process needs PostgreSQL; SQLite keeps "
+                          "its projections in a thread (thread) or elsewhere (0)")
+    return "thread" if value == "1" else value
 
 
 def create_app(settings: Settings, *, application: LedgerApplication | None = None,
@@ -116,9 +141,14 @@ def create_app(settings: Settings, *, application: LedgerApplication | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from projections.child import ProjectionProcess
         from projections.worker import start_in_process
 
-        poller = start_in_process(ledger_app) if options.serve_projections else None
+        poller = None
+        if options.projections_in_child:
+            poller = ProjectionProcess(settings).start()
+        elif options.serve_projections:
+            poller = start_in_process(ledger_app)
         # Entries no checkpoint covers yet (an import, a crash before the timer) are
         # signed before the first request: /checkpoint never answers 404 for them.
         checkpoints.sign_waiting()
@@ -236,10 +266,11 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
           log_level: str = "info", forwarded_allow_ips: str = "",
           access_log: bool = False) -> None:
     """Run the API with uvicorn until interrupted (what ``sunledger serve`` calls); the
-    read models are kept current in this process unless SUNLEDGER_SERVE_PROJECTIONS=0."""
+    read models are kept current by a child process (PostgreSQL) or a thread (SQLite),
+    unless SUNLEDGER_SERVE_PROJECTIONS says otherwise (``projections_mode``)."""
     import uvicorn
 
-    api = create_app(settings, options=ApiOptions.from_env())
+    api = create_app(settings, options=ApiOptions.from_env(settings=settings))
     uvicorn.Server(server_config(api, host=host, port=port, log_level=log_level,
                                  forwarded_allow_ips=forwarded_allow_ips,
                                  access_log=access_log)).run()

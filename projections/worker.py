@@ -128,12 +128,13 @@ def rebuild(app: Application) -> int:
     return poller.catch_up()
 
 
-def run(settings: Settings, stop: threading.Event) -> None:
+def run(settings: Settings, stop: threading.Event, *,
+        interval_seconds: float = POLL_INTERVAL_SECONDS) -> None:
     """``sunledger project``: a worker process that keeps the views current."""
     from ledger.log.application import LedgerApplication
 
     app = LedgerApplication(settings)
     try:
-        ProjectionPoller(app).run(stop)
+        ProjectionPoller(app, interval_seconds=interval_seconds).run(stop)
     finally:
         app.close()

@@ -7,6 +7,7 @@ keeps working while one of them is being changed.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -208,9 +209,16 @@ def serve(
     from projections.risk_grade import load_rule
 
     load_rule(settings.risk_rule)  # SUNLEDGER_RISK_RULE: a bad file stops here, in one line
+    from api.app import projections_mode
+
+    # SUNLEDGER_SERVE_PROJECTIONS: a bad value stops here, before anything is opened.
+    mode = projections_mode(os.environ.get("SUNLEDGER_SERVE_PROJECTIONS", ""),
+                            postgres=settings.is_postgres)
     replicas = f" and {len(settings.read_database_urls)} read replica(s)" \
         if settings.read_database_urls else ""
+    projections = {"0": "elsewhere (sunledger project)", "thread": "in a thread",
+                   "process": "in a child process"}[mode]
     err().print(f"serving {escape(settings.describe())}{replicas} on http://{host}:{port}/ "
-                "(Ctrl+C stops)")
+                f"(read models kept {projections}; Ctrl+C stops)")
     run_server(settings, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
                access_log=access_log)

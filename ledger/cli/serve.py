@@ -1,9 +1,9 @@
 """Running the server side and signing in: `project` and `token`.
 
 `sunledger serve` (in cli_audit) runs the API and, by default, the projections
-in the same process. With PostgreSQL the projection worker can run as its own
-process instead (`sunledger project`, with SUNLEDGER_SERVE_PROJECTIONS=0 on
-the API). `sunledger token` prints a one-request sign-in token for the audit
+beside it (a child process on PostgreSQL, a thread on SQLite). With PostgreSQL the
+projection worker can run as a service of its own instead (`sunledger project`,
+with SUNLEDGER_SERVE_PROJECTIONS=0 on the API). `sunledger token` prints a one-request sign-in token for the audit
 views, signed by the caller's own registered key.
 """
 
