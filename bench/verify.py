@@ -40,7 +40,7 @@ from ledger.verify.run import _pool, verify_entries  # noqa: E402
 from ledger.verify.leaf import parse_leaf  # noqa: E402
 from ledger.verify.worker import signature_ok  # noqa: E402
 
-TARGET = 0.7
+TARGET = 0.8  # the issue: >= 0.8 x a bare Ed25519 loop over both cores
 WORKERS = 2
 SLUG = "bench"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -3,9 +3,10 @@
 ``Entry.from_leaf`` is the reference: it walks every value in Python three
 times (parse, re-encode, body check) and re-encodes the statement to check its
 signature, which costs about as much as the Ed25519 check itself.
-``parse_leaf`` accepts a leaf only when one C-speed parse (with hooks for
-integers, floats and object keys), one canonical re-encoding compared byte for
-byte, and the field checks prove that ``Entry.from_leaf`` would accept it too;
+``parse_leaf`` accepts a leaf only when one C-speed parse (orjson), a walk that
+refuses what canonical JSON cannot hold (floats, big integers, non-ASCII keys, deep
+nesting), one C-speed canonical re-encoding compared byte for byte, and the field
+checks prove that ``Entry.from_leaf`` would accept it too;
 anything it is not sure of goes to ``Entry.from_leaf``, whose answer (and
 error message) is final. So the fast path may be stricter than the reference,
 never laxer; tests/unit/test_tamper_properties.py checks that on
@@ -20,11 +21,12 @@ Nothing before that key can hold a quote (slug, hex, time, integer, base64).
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ledger.format.cjson import DEPTH_MAX
+import orjson
+
+from ledger.format.cjson import DEPTH_MAX, INT_MAX
 from ledger.errors import FormatError
 from ledger.format.keys import b64decode
 from ledger.verify.figures import money_facts
@@ -87,50 +89,43 @@ def _parsed_from_entry(entry: Entry) -> Parsed:
     return Parsed(facts, statement.signing_input(), b64decode(entry.signed.sig, length=64))
 
 
-def _parse_int(text: str) -> int:
-    # Up to 15 digits always lies within ±(2^53-1); longer ones go to the reference.
-    if len(text.lstrip("-")) > 15:
-        raise _NotSure
-    return int(text)
-
-
-def _reject(_: str) -> Any:
-    raise _NotSure
-
-
-def _ascii_keys(value: dict[str, Any]) -> dict[str, Any]:
-    if not "".join(value).isascii():
-        raise _NotSure
-    return value
-
-
-# Built once: json.loads/json.dumps with options build a new codec on every call.
-_DECODER = json.JSONDecoder(parse_float=_reject, parse_int=_parse_int, parse_constant=_reject,
-                            object_hook=_ascii_keys)
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                            allow_nan=False)
-
-
-def _check_depth(value: Any, depth: int) -> None:
-    if depth >= DEPTH_MAX:  # stricter than the reference by one level: that is allowed
-        raise _NotSure
-    for item in value.values() if type(value) is dict else value:
-        if type(item) is dict or type(item) is list:
-            _check_depth(item, depth + 1)
+def _plain(value: Any, depth: int) -> bool:
+    """Only what canonical JSON holds: no floats, integers within ±(2^53-1), ASCII keys,
+    nesting within DEPTH_MAX (one level stricter than the reference: that is allowed).
+    orjson's parse lets floats and 64-bit integers through; this walk does not."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return -INT_MAX <= value <= INT_MAX
+    if depth >= DEPTH_MAX:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if not key.isascii() or not _plain(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if not _plain(item, depth + 1):
+                return False
+        return True
+    return False  # a float
 
 
 def _fast_parse(leaf: bytes) -> Parsed:
     if type(leaf) is not bytes:
         raise _NotSure
-    value = _DECODER.decode(leaf.decode("utf-8"))
-    # Re-encoding catches duplicate keys, spacing, key order, escapes and lone surrogates.
-    if _ENCODER.encode(value).encode("utf-8") != leaf:
+    # orjson refuses bad UTF-8, lone surrogates, NaN and integers past 64 bits (ValueError).
+    value = orjson.loads(leaf)
+    if type(value) is not dict or value.keys() != ENTRY_FIELDS or not _plain(value, 0):
         raise _NotSure
-    if type(value) is not dict or value.keys() != ENTRY_FIELDS:
+    # Re-encoding catches duplicate keys, spacing, key order and escapes: for every string
+    # orjson writes exactly the bytes json.dumps(ensure_ascii=False) writes
+    # (tests/unit/test_verify_leaf_encoding.py tries every code point).
+    if orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != leaf:
         raise _NotSure
     facts, sig = _entry_fields(value)
-    if leaf.count(b"{") + leaf.count(b"[") > DEPTH_MAX:  # else nesting cannot be too deep
-        _check_depth(value, 0)
     start = leaf.index(_STATEMENT_KEY) + len(_STATEMENT_KEY)
     if not leaf.endswith(_TAIL):
         raise _NotSure
