@@ -148,3 +148,31 @@ def test_dumps_then_loads_round_trips_byte_for_byte():
     data = cjson.dumps(value)
     assert cjson.loads(data) == value
     assert cjson.loads_canonical(data) == value
+
+
+# Bytes take a fast path (orjson, for compact JSON); it must refuse all the same things.
+@pytest.mark.parametrize("text, reason", [
+    ('{"a":1,"b":{"c":1,"c":2}}', "duplicate object key"),
+    ('{"c":1,"c":1}', "duplicate object key"),  # the repeat is identical: still refused
+    ('{"amount":100.0}', "float"),
+    ('[1e2]', "float"),
+    (f'[{INT_MAX + 1}]', "outside"),
+    ('[9223372036854775807]', "outside"),
+    ('[18446744073709551616]', "outside"),
+    ('{"金额":1}', "ASCII"),
+    ('[NaN]', "not allowed"),
+    ('{"a":"\\ud800"}', "lone surrogate"),
+    ('[' * 40 + ']' * 40, "deeper"),
+])
+def test_compact_bytes_are_refused_for_the_same_reasons_as_text(text, reason):
+    with pytest.raises(FormatError, match=reason):
+        cjson.loads(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("text", [
+    '{"b":1,"a":[true,null,-5,"新竹"]}',        # compact, keys in any order: the fast path
+    '{ "b": 1, "a": [true, null, -5, "新竹"] }',  # spaced: the strict parser
+    '{"b":1,"a":[true,null,-5,"\\u65b0\\u7af9"]}',  # escaped: the strict parser
+])
+def test_bytes_parse_to_the_same_value_whichever_path_takes_them(text):
+    assert cjson.loads(text.encode("utf-8")) == {"a": [True, None, -5, "新竹"], "b": 1}
