@@ -16,6 +16,7 @@
     python bench/proofs.py                # N = 100,000, store 2,000 entries
     python bench/proofs.py --large        # N = 1,000,000, store 20,000 entries
     python bench/proofs.py --size 0 --store-size 1000000 --postgres   # the issue's store size
+    python bench/proofs.py --database-url postgresql://... --ledger L  # a ledger already stored
 """
 
 from __future__ import annotations
@@ -193,20 +194,33 @@ def store_url(tmp: str, postgres: bool) -> Iterator[str]:
         yield url
 
 
+def existing_store_proofs(url: str, slug: str, count: int, seed: int) -> dict:
+    """Proofs served from a ledger already in a store (read only): e.g. the million-entry
+    PostgreSQL ledger another bench (bench/red_flags.py) has just written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = LedgerApplication(Settings(database_url=url, data_dir=Path(tmp)))
+        try:
+            size = app.reader.size(slug)
+            return {"store": url.split(":", 1)[0], "ledger": slug,
+                    **measure_store(app, size, count, seed, None, slug)}
+        finally:
+            app.close()
+
+
 def measure_store(app: LedgerApplication, size: int, count: int, seed: int,
-                  append: float) -> dict:
+                  append: float | None, slug: str = "bench") -> dict:
     reader = app.reader
-    memory = merkle.MemoryNodes(merkle.leaf_hash(s.leaf) for s in reader.stored("bench"))
-    assert proofs.root_at(reader, "bench", size) == memory.frontier.root()
+    memory = merkle.MemoryNodes(merkle.leaf_hash(s.leaf) for s in reader.stored(slug, 0, size))
+    assert proofs.root_at(reader, slug, size) == memory.frontier.root()
     rng = random.Random(seed)
     seqs = [rng.randrange(size) for _ in range(count)]
     olds = [rng.randrange(1, size) for _ in range(count)]
-    inc = timed(lambda i: proofs.inclusion(reader, "bench", i, size), seqs)
-    con = timed(lambda m: proofs.consistency(reader, "bench", m, size), olds)
+    inc = timed(lambda i: proofs.inclusion(reader, slug, i, size), seqs)
+    con = timed(lambda m: proofs.consistency(reader, slug, m, size), olds)
     base_inc = timed(lambda i: merkle.inclusion_proof(i, size, memory), seqs)
     base_con = timed(lambda m: merkle.consistency_proof(m, size, memory), olds)
-    return {"size": size, "proofs": count,
-            "append_us_per_entry_batched": round(append * 1e6, 1),
+    return {"size": size, "proofs": count, "load_avg_1m": round(os.getloadavg()[0], 2),
+            "append_us_per_entry_batched": None if append is None else round(append * 1e6, 1),
             "inclusion": {"store": inc, "memory": base_inc, "ratio": ratio(inc, base_inc)},
             "consistency": {"store": con, "memory": base_con, "ratio": ratio(con, base_con)}}
 
@@ -218,6 +232,9 @@ def main() -> None:
     parser.add_argument("--store-size", type=int, help="entries in the store (default 2,000)")
     parser.add_argument("--postgres", action="store_true",
                         help="the store part on PostgreSQL (a database made for the run)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="only the store part, on a ledger already in this store")
+    parser.add_argument("--ledger", default="bench", help="that ledger (default: bench)")
     parser.add_argument("--proofs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=9162)
     args = parser.parse_args()
@@ -226,6 +243,11 @@ def main() -> None:
                   else 20_000 if args.large else 2_000)  # 0 skips the store part
     report = {"bench": "proofs", "python": sys.version.split()[0],
               "pymerkle": pymerkle.__version__}
+    if args.database_url:
+        report["store"] = existing_store_proofs(args.database_url, args.ledger, args.proofs,
+                                                args.seed)
+        print(json.dumps(report, indent=2))
+        return
     if size:  # 0 skips the in-memory part
         report["memory"] = memory_proofs(size, args.proofs, args.seed)
     gc.collect()
