@@ -13,7 +13,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, MutableMapping
 
-from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.seq_maps import SeqToLabel, SeqToMoneyLines, SeqToSeq
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 from ledger.format.statements import ZERO_HASH, Entry
@@ -133,8 +133,9 @@ class LedgerState:
     # bank reconciliation (ledger/domain/bank.py): statements by seq; each cash or
     # bank entry's money lines and the date the cashier confirmed it
     bank_statements: MutableMapping[int, BankStatement] = field(default_factory=dict)
-    money_lines: MutableMapping[int, MoneyLines] = field(default_factory=dict)
-    confirmed_on: MutableMapping[int, str] = field(default_factory=dict)
+    # (dense seq maps, like the ones above: a dict here cost ~500 bytes an entry)
+    money_lines: MutableMapping[int, MoneyLines] = field(default_factory=SeqToMoneyLines)
+    confirmed_on: MutableMapping[int, str] = field(default_factory=SeqToLabel)
     # contracts (contract_records.py): by seq of contract.signed; what each entry.posted
     # naming a contract or project counted (by its seq); a project's cumulative payments
     contracts: MutableMapping[int, Contract] = field(default_factory=dict)
@@ -188,7 +189,7 @@ class LedgerState:
 
 # Derived from the fields, so a new map cannot be forgotten by fork() and absorb():
 # every map is copy-on-write in a fork; everything else is taken over whole.
-MAP_FACTORIES = (dict, SeqToLabel, SeqToSeq)
+MAP_FACTORIES = (dict, SeqToLabel, SeqToSeq, SeqToMoneyLines)
 MAP_FIELDS = tuple(f.name for f in fields(LedgerState) if f.default_factory in MAP_FACTORIES)
 SCALAR_FIELDS = tuple(f.name for f in fields(LedgerState)
                       if f.name not in MAP_FIELDS and f.name != "slug")

@@ -24,13 +24,14 @@ from typing import Any
 from ledger.domain import records
 from ledger.domain.documents import NamedDocument
 from ledger.domain import contract_records
-from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.seq_maps import SeqToLabel, SeqToMoneyLines, SeqToSeq
 from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRecord, LedgerState
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 4  # 3: periods, bank statements, findings, documents, confidential
-# reports, contracts; 4: matters (四议两公开 in full), a resolution's proposal
+STATE_VERSION = 5  # 3: periods, bank statements, findings, documents, confidential
+# reports, contracts; 4: matters (四议两公开 in full), a resolution's proposal; 5: the
+# bank reconciliation's money lines and confirmation dates in dense seq maps
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
     records.Project, records.Resolution, records.Matter, records.Asset, records.Bid,
@@ -39,7 +40,7 @@ RECORD_CLASSES = {cls.__name__: cls for cls in (
     records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
     records.BankStatement,
     contract_records.ScheduleLine, contract_records.Contract, contract_records.ContractPayment)}
-SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
+SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq, SeqToMoneyLines)}
 KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
 KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")
 
@@ -94,11 +95,15 @@ def decode_state(data: bytes) -> LedgerState:
 
 
 def _encode_map(mapping: Any) -> Any:
-    if isinstance(mapping, (SeqToLabel, SeqToSeq)):
-        parts = mapping.to_parts()
-        return {"seq": type(mapping).__name__, "labels": parts["labels"], "far": parts["far"],
-                "slots": base64.b64encode(parts["slots"]).decode("ascii")}
+    if SEQ_MAP_CLASSES.get(type(mapping).__name__) is type(mapping):
+        # Its parts: lists as they are, arrays' bytes in base64 (SeqToMoneyLines adds some).
+        parts = {name: base64.b64encode(part).decode("ascii") if isinstance(part, bytes)
+                 else part for name, part in mapping.to_parts().items()}
+        return {"seq": type(mapping).__name__, **parts}
     return [[_encode(key), _encode(value)] for key, value in mapping.items()]
+
+
+_BYTES_PARTS = ("slots", "data")  # the parts a seq map keeps as an array's bytes
 
 
 def _decode_map(encoded: Any, expected: type) -> Any:
@@ -108,8 +113,9 @@ def _decode_map(encoded: Any, expected: type) -> Any:
         return {_decode(key): _decode(value) for key, value in encoded}
     if not isinstance(encoded, dict) or encoded.get("seq") != expected.__name__:
         raise UnusableState(f"expected a {expected.__name__}")
-    return expected.from_parts({"labels": encoded["labels"], "far": encoded["far"],
-                                "slots": base64.b64decode(encoded["slots"], validate=True)})
+    return expected.from_parts({name: base64.b64decode(part, validate=True)
+                                if name in _BYTES_PARTS else part
+                                for name, part in encoded.items() if name != "seq"})
 
 
 def _encode(value: Any) -> Any:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.seq_maps import SeqToLabel, SeqToMoneyLines, SeqToSeq
 
 SEQS = st.one_of(st.integers(0, 5_000), st.integers(0, 2**53))  # some far beyond the rest
 LABELS = st.sampled_from(["agent-key", "cashier-key", "project-a", "项目乙"])
@@ -92,3 +92,72 @@ def test_entries_recorded_by_a_few_keys_cost_a_few_bytes_each():
         tracemalloc.stop()
     # 2 bytes + 8 bytes an entry, with room for the arrays' growth (dicts: ~30 MB here)
     assert held < 18 * entries
+
+
+MONEY_LINES = st.tuples(
+    st.sampled_from(["2026-01-05", "2026-02-01", "2025-12-31"]),
+    st.lists(st.tuples(st.sampled_from(["1001", "1002"]), st.sampled_from(["general", "活动"]),
+                       st.just("CNY"), st.integers(-2**53, 2**53)), max_size=3).map(tuple))
+
+
+@settings(max_examples=60, deadline=None)
+@given(writes=st.lists(st.tuples(SEQS, MONEY_LINES), max_size=40),
+       asked=st.lists(st.one_of(SEQS, st.just(-1), st.just("7")), max_size=20))
+def test_a_money_lines_map_answers_as_a_dict_would_and_survives_a_snapshot(writes, asked):
+    kept, expected = SeqToMoneyLines(), {}
+    for seq, value in writes:
+        kept[seq] = value
+        expected[seq] = value
+    assert dict(kept) == expected and len(kept) == len(expected)
+    assert list(kept) == sorted(expected)
+    for key in asked:
+        assert (key in kept) == (key in expected) and kept.get(key) == expected.get(key)
+    assert dict(SeqToMoneyLines.from_parts(kept.to_parts())) == expected
+
+
+def _money_parts(**changes) -> dict:
+    kept = SeqToMoneyLines()
+    kept[0] = ("2026-01-05", (("1002", "general", "CNY", 100), ("1001", "general", "CNY", -100)))
+    kept[2] = ("2026-01-06", ())
+    return {**kept.to_parts(), **changes}
+
+
+@pytest.mark.parametrize("changes", [
+    {"days": ["2026-01-05"]},                                # the second entry's date is gone
+    {"wheres": [["1002", "general", "CNY"]]},                # a line names a where not kept
+    {"data": _money_parts()["data"][:-8]},                   # the last line cut off
+    {"days": ["2026-01-05", "2026-01-05"]},                  # a date kept twice
+    {"wheres": [["1002", "general"], ["1001", "general", "CNY"]]},  # not a triple
+    {"far": [[99, 10**6]]},                                  # points past the data
+])
+def test_parts_a_money_lines_map_did_not_make_are_refused(changes):
+    assert dict(SeqToMoneyLines.from_parts(_money_parts()))  # the unchanged parts are fine
+    with pytest.raises((ValueError, TypeError, IndexError)):
+        SeqToMoneyLines.from_parts(_money_parts(**changes))
+
+
+def test_a_refused_money_line_leaves_the_map_as_it_was():
+    kept = SeqToMoneyLines()
+    kept[0] = ("2026-01-05", (("1002", "general", "CNY", 100),))
+    before = kept.to_parts()
+    for bad in [("2026-01-05", (("1002", "general", "CNY", 1.5),)),
+                ("2026-01-05", (("1002", "general", 100),)), (20260105, ()), "2026-01-05"]:
+        with pytest.raises((TypeError, ValueError)):
+            kept[1] = bad
+    assert kept.to_parts() == before and 1 not in kept
+
+
+def test_entries_moving_money_cost_tens_of_bytes_each_not_hundreds():
+    entries = 100_000
+    tracemalloc.start()
+    try:
+        kept = SeqToMoneyLines()
+        for seq in range(entries):
+            kept[seq] = (f"2026-{1 + seq % 12:02d}-{1 + seq % 28:02d}",
+                         (("1002", ("general", "activity")[seq % 2], "CNY", 100 + seq),))
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # slot 8 + header 8 + a line 16 bytes, with room for the arrays' growth (the dict of
+    # tuples it replaces: ~500 bytes an entry, measured at 586k entries)
+    assert held < 64 * entries

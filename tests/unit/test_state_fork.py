@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.seq_maps import SeqToLabel, SeqToMoneyLines, SeqToSeq
 from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, LedgerState
 
 
 def _written(state: LedgerState, name: str) -> tuple[object, object]:
-    """A key and value each map takes: seq maps are keyed by seq and hold seqs or labels."""
+    """A key and value each map takes: seq maps are keyed by seq and hold seqs, labels
+    or an entry's dated money lines."""
     kind = type(getattr(state, name))
     if kind is SeqToSeq:
         return 3, 4
     if kind is SeqToLabel:
         return 3, name
+    if kind is SeqToMoneyLines:
+        return 3, ("2026-01-05", (("1002", "general", "CNY", 100),))
     return ("written", name), name
 
 
