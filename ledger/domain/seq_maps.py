@@ -178,7 +178,6 @@ class SeqToLabel(_DenseBySeq):
 
 
 Where = tuple[str, str, str]  # (account, fund, currency)
-_LINES_MAX = 0xFFFF            # lines an entry may keep: the header keeps the count in 16 bits
 
 
 class SeqToMoneyLines(_DenseBySeq):
@@ -186,10 +185,12 @@ class SeqToMoneyLines(_DenseBySeq):
     lines of each entry that moves money, which the bank reconciliation reads
     (``ledger/domain/bank.py``). A dict of such tuples cost ~500 bytes an entry (297 MB
     and 14 s a snapshot at 586k entries); here dates and (account, fund, currency) are
-    kept once each, and an entry costs its slot, a header and two ints a line.
+    kept once each, and an entry costs ~20 bytes plus 12 a line.
 
-    ``_slots[seq]`` is where the entry starts in ``_data``: a header (the date's code
-    shifted left by 16, plus the line count), then a where-code and an amount per line.
+    ``_slots[seq]`` is the entry's number ``e`` in the order entries were added; its date's
+    code is ``_day_of[e]`` and its lines are ``_where_of[i]`` / ``_amounts[i]`` for ``i``
+    from ``_ends[e - 1]`` (0 for the first) up to ``_ends[e]``. Parallel flat arrays, so a
+    snapshot's parts are checked with C-speed min/max/sort, not a loop over entries.
     """
 
     _typecode = "q"
@@ -197,69 +198,74 @@ class SeqToMoneyLines(_DenseBySeq):
 
     def __init__(self) -> None:
         super().__init__()
-        self._data = array("q")
+        self._day_of = array("I")
+        self._ends = array("q")
+        self._where_of = array("I")
+        self._amounts = array("q")
         self._days: list[str] = []
         self._day_codes: dict[str, int] = {}
         self._wheres: list[Where] = []
         self._where_codes: dict[Where, int] = {}
 
     def __getitem__(self, key: object) -> tuple[str, tuple[tuple[str, str, str, int], ...]]:
-        at = self._slot(key)
-        if at == _NO_SEQ:
+        number = self._slot(key)
+        if number == _NO_SEQ:
             raise KeyError(key)
-        data, header = self._data, self._data[at]
-        wheres = self._wheres
-        lines = tuple((*wheres[data[line]], data[line + 1])
-                      for line in range(at + 1, at + 1 + 2 * (header & _LINES_MAX), 2))
-        return self._days[header >> 16], lines
+        first = self._ends[number - 1] if number else 0
+        wheres, where_of, amounts = self._wheres, self._where_of, self._amounts
+        lines = tuple((*wheres[where_of[i]], amounts[i]) for i in range(first, self._ends[number]))
+        return self._days[self._day_of[number]], lines
 
     def __setitem__(self, key: object, value: tuple) -> None:
         day, lines = value
-        if not isinstance(day, str) or not isinstance(lines, tuple) or len(lines) > _LINES_MAX:
+        if not isinstance(day, str) or not isinstance(lines, tuple):
             raise TypeError(f"a SeqToMoneyLines value is (date, lines), not {value!r}")
         # Checked before anything is appended: a refused value leaves the map as it was.
         for line in lines:
             if len(line) != 4 or not all(isinstance(part, str) for part in line[:3]) \
                     or type(line[3]) is not int:
                 raise TypeError(f"a money line is (account, fund, currency, amount), not {line!r}")
-        at = len(self._data)
-        self._data.append(_code(self._days, self._day_codes, day) << 16 | len(lines))
+        number = len(self._day_of)
+        self._put(key, number)  # raises for a key that is not a seq, before anything is kept
+        self._day_of.append(_code(self._days, self._day_codes, day))
         for account, fund, currency, amount in lines:
-            self._data.append(_code(self._wheres, self._where_codes, (account, fund, currency)))
-            self._data.append(amount)
-        self._put(key, at)
+            self._where_of.append(_code(self._wheres, self._where_codes,
+                                        (account, fund, currency)))
+            self._amounts.append(amount)
+        self._ends.append(len(self._amounts))
 
     def to_parts(self) -> dict:
-        return {**super().to_parts(), "data": self._data.tobytes(), "days": list(self._days),
+        return {**super().to_parts(), "day_of": self._day_of.tobytes(),
+                "ends": self._ends.tobytes(), "where_of": self._where_of.tobytes(),
+                "amounts": self._amounts.tobytes(), "days": list(self._days),
                 "wheres": [list(where) for where in self._wheres]}
 
     @classmethod
     def from_parts(cls, parts: dict) -> SeqToMoneyLines:
         made = super().from_parts(parts)
         assert isinstance(made, SeqToMoneyLines)
-        made._data.frombytes(parts["data"])
+        for name in ("day_of", "ends", "where_of", "amounts"):
+            getattr(made, f"_{name}").frombytes(parts[name])
         days, wheres = parts["days"], [tuple(where) for where in parts["wheres"]]
         if not all(isinstance(day, str) for day in days) or len(set(days)) != len(days) \
                 or not all(len(where) == 3 and all(isinstance(part, str) for part in where)
                            for where in wheres) or len(set(wheres)) != len(wheres):
             raise ValueError("days and wheres must be distinct strings and triples")
+        entries, ends, lines = len(made._day_of), made._ends, len(made._amounts)
+        numbers = [max(made._slots, default=_NO_SEQ), *made._far.values()]
+        if len(ends) != entries or len(made._where_of) != lines \
+                or max(numbers) >= entries \
+                or max(made._day_of, default=0) >= max(len(days), 1) \
+                or max(made._where_of, default=0) >= max(len(wheres), 1) \
+                or (entries and (ends[0] < 0 or ends[-1] != lines or sorted(ends) != list(ends))):
+            raise ValueError(f"not the parts of a {cls.__name__}")
         made._days, made._wheres = list(days), wheres
         made._day_codes = {day: code for code, day in enumerate(days)}
         made._where_codes = {where: code for code, where in enumerate(wheres)}
-        # Every entry's header and lines must lie in the data and name a kept date and where.
-        data, size = made._data, len(made._data)
-        for at in [*made._slots, *made._far.values()]:
-            if at == _NO_SEQ:
-                continue
-            header = data[at]
-            end = at + 1 + 2 * (header & _LINES_MAX)
-            if header < 0 or header >> 16 >= len(days) or end > size \
-                    or any(not 0 <= data[line] < len(wheres) for line in range(at + 1, end, 2)):
-                raise ValueError(f"not the parts of a {cls.__name__}")
         return made
 
     def _codes_valid(self, lowest: int, highest: int) -> bool:
-        return lowest >= _NO_SEQ  # offsets are checked against the data in from_parts
+        return lowest >= _NO_SEQ  # numbers are checked against the entries in from_parts
 
 
 def _code(kept: list, codes: dict, value: object) -> int:

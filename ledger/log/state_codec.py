@@ -103,7 +103,7 @@ def _encode_map(mapping: Any) -> Any:
     return [[_encode(key), _encode(value)] for key, value in mapping.items()]
 
 
-_BYTES_PARTS = ("slots", "data")  # the parts a seq map keeps as an array's bytes
+_BYTES_PARTS = ("slots", "day_of", "ends", "where_of", "amounts")  # arrays' bytes
 
 
 def _decode_map(encoded: Any, expected: type) -> Any:

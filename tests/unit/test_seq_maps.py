@@ -5,6 +5,7 @@ entry (the server's memory stays flat as the log grows)."""
 from __future__ import annotations
 
 import tracemalloc
+from array import array
 
 import pytest
 from hypothesis import given, settings
@@ -125,7 +126,8 @@ def _money_parts(**changes) -> dict:
 @pytest.mark.parametrize("changes", [
     {"days": ["2026-01-05"]},                                # the second entry's date is gone
     {"wheres": [["1002", "general", "CNY"]]},                # a line names a where not kept
-    {"data": _money_parts()["data"][:-8]},                   # the last line cut off
+    {"amounts": _money_parts()["amounts"][:-8]},             # the last line cut off
+    {"ends": array("q", [2, 1]).tobytes()},                  # lines that end before they start
     {"days": ["2026-01-05", "2026-01-05"]},                  # a date kept twice
     {"wheres": [["1002", "general"], ["1001", "general", "CNY"]]},  # not a triple
     {"far": [[99, 10**6]]},                                  # points past the data
