@@ -53,7 +53,7 @@ def _check_string(value: str, path: str) -> None:
         raise FormatError(f"{path}: string holds a lone surrogate", path=path) from None
 
 
-def _plainly_valid(value: Any, depth: int) -> bool:
+def plainly_valid(value: Any, depth: int) -> bool:
     """The hot path: exact types, no path strings. False means "look closer" (a
     subclass such as IntEnum may still pass ``_check``, which names the fault)."""
     kind = type(value)
@@ -67,12 +67,12 @@ def _plainly_valid(value: Any, depth: int) -> bool:
         return False
     if kind is dict:
         for key, item in value.items():  # loops, not all(genexpr): 2x faster here
-            if type(key) is not str or not key.isascii() or not _plainly_valid(item, depth + 1):
+            if type(key) is not str or not key.isascii() or not plainly_valid(item, depth + 1):
                 return False
         return True
     if kind is list:
         for item in value:
-            if not _plainly_valid(item, depth + 1):
+            if not plainly_valid(item, depth + 1):
                 return False
         return True
     return False
@@ -88,7 +88,7 @@ def _encodable(text: str) -> bool:
 
 def check(value: Any) -> None:
     """Raise FormatError unless ``value`` lies in the canonical subset."""
-    if not _plainly_valid(value, 0):
+    if not plainly_valid(value, 0):
         _check(value, "$", 0)
 
 
@@ -166,7 +166,7 @@ def _compact(data: bytes) -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return _NOT_COMPACT
-    if orjson.dumps(value) != data or not _plainly_valid(value, 0):
+    if orjson.dumps(value) != data or not plainly_valid(value, 0):
         return _NOT_COMPACT
     return value
 

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from ledger.format.cjson import DEPTH_MAX, INT_MAX
+from ledger.format.cjson import plainly_valid
 from ledger.errors import FormatError
 from ledger.format.keys import b64decode
 from ledger.verify.figures import money_facts
@@ -89,36 +89,14 @@ def _parsed_from_entry(entry: Entry) -> Parsed:
     return Parsed(facts, statement.signing_input(), b64decode(entry.signed.sig, length=64))
 
 
-def _plain(value: Any, depth: int) -> bool:
-    """Only what canonical JSON holds: no floats, integers within ±(2^53-1), ASCII keys,
-    nesting within DEPTH_MAX (one level stricter than the reference: that is allowed).
-    orjson's parse lets floats and 64-bit integers through; this walk does not."""
-    kind = type(value)
-    if kind is str or value is None or kind is bool:
-        return True
-    if kind is int:
-        return -INT_MAX <= value <= INT_MAX
-    if depth >= DEPTH_MAX:
-        return False
-    if kind is dict:
-        for key, item in value.items():
-            if not key.isascii() or not _plain(item, depth + 1):
-                return False
-        return True
-    if kind is list:
-        for item in value:
-            if not _plain(item, depth + 1):
-                return False
-        return True
-    return False  # a float
-
-
 def _fast_parse(leaf: bytes) -> Parsed:
     if type(leaf) is not bytes:
         raise _NotSure
     # orjson refuses bad UTF-8, lone surrogates, NaN and integers past 64 bits (ValueError).
     value = orjson.loads(leaf)
-    if type(value) is not dict or value.keys() != ENTRY_FIELDS or not _plain(value, 0):
+    # orjson's parse lets floats and 64-bit integers through; this walk does not (it also
+    # refuses nesting at DEPTH_MAX, one level stricter than the reference: allowed).
+    if type(value) is not dict or value.keys() != ENTRY_FIELDS or not plainly_valid(value, 0):
         raise _NotSure
     # Re-encoding catches duplicate keys, spacing, key order and escapes: for every string
     # orjson writes exactly the bytes json.dumps(ensure_ascii=False) writes
