@@ -94,7 +94,7 @@ class ApiOptions:
                        "SUNLEDGER_GROUP_COMMIT_BATCH_MAX", policy.batch_statements_max)))
 
 
-PROJECTIONS_MODES = ("0", "1", "thread", "process")  # "1": "thread", as before "process"
+PROJECTIONS_MODES = ("0", "1", "thread", "process")  # "1" is "thread", as it was before
 
 
 def projections_mode(value: str, *, serve_projections: bool = True, postgres: bool) -> str:

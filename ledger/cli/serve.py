@@ -3,8 +3,9 @@
 `sunledger serve` (in cli_audit) runs the API and, by default, the projections
 beside it (a child process on PostgreSQL, a thread on SQLite). With PostgreSQL the
 projection worker can run as a service of its own instead (`sunledger project`,
-with SUNLEDGER_SERVE_PROJECTIONS=0 on the API). `sunledger token` prints a one-request sign-in token for the audit
-views, signed by the caller's own registered key.
+with SUNLEDGER_SERVE_PROJECTIONS=0 on the API). `sunledger token` prints a
+one-request sign-in token for the audit views, signed by the caller's own
+registered key.
 """
 
 from __future__ import annotations
