@@ -223,7 +223,7 @@ class SeqToMoneyLines(_DenseBySeq):
         # Checked before anything is appended: a refused value leaves the map as it was.
         for line in lines:
             if len(line) != 4 or not all(isinstance(part, str) for part in line[:3]) \
-                    or type(line[3]) is not int:
+                    or type(line[3]) is not int or not -2**63 <= line[3] < 2**63:
                 raise TypeError(f"a money line is (account, fund, currency, amount), not {line!r}")
         number = len(self._day_of)
         self._put(key, number)  # raises for a key that is not a seq, before anything is kept

@@ -143,7 +143,8 @@ def test_a_refused_money_line_leaves_the_map_as_it_was():
     kept[0] = ("2026-01-05", (("1002", "general", "CNY", 100),))
     before = kept.to_parts()
     for bad in [("2026-01-05", (("1002", "general", "CNY", 1.5),)),
-                ("2026-01-05", (("1002", "general", 100),)), (20260105, ()), "2026-01-05"]:
+                ("2026-01-05", (("1002", "general", 100),)), (20260105, ()), "2026-01-05",
+                ("2026-01-05", (("1002", "general", "CNY", 2**63),))]:  # past the array's ints
         with pytest.raises((TypeError, ValueError)):
             kept[1] = bad
     assert kept.to_parts() == before and 1 not in kept
