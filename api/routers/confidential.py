@@ -18,14 +18,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.auth import signed_in
 from api.contract import PUBLIC_READ, SIGNED_IN_READ, WRITE, json_request, merged, problems
 from api.deps import SEQ_MAX, Cursor, Intake, LedgerApp, Limit, View, existing_ledger, json_body
 from api.limits import public_rate
 from api.routers.governance import question_rate
-from api.routers.statements import receipt_json
+from api.routers.statements import receipt_response
 from ledger.domain import fields
 from ledger.errors import FormatError, NotFound
 from ledger.log import sealed_reports
@@ -59,14 +59,14 @@ RATING_SCHEMA = {"type": "object", "additionalProperties": False,
              openapi_extra=json_request(REPORT_SCHEMA, "the report; at most 64 KiB"))
 async def file_report(intake: Intake, ledger: Ledger,
                       body: Annotated[Any, Depends(json_body(report_body_bytes_max))],
-                      ) -> JSONResponse:
+                      ) -> Response:
     """File a confidential report (举报) that only the supervisory committee and the
     auditors can read. The answer is the public entry: it holds no word of the text."""
     if not isinstance(body, dict):
         raise FormatError("a report is {text}")
     fields.only_fields(body, {"text"})
     receipt = await intake.file_report_async(ledger, body["text"])
-    return JSONResponse(receipt_json(receipt), status_code=201 if receipt.created else 200)
+    return receipt_response(receipt)
 
 
 @filing.post("/questions/{seq}/rating", status_code=201, dependencies=[Depends(question_rate)],
@@ -74,14 +74,14 @@ async def file_report(intake: Intake, ledger: Ledger,
              openapi_extra=json_request(RATING_SCHEMA, "the rating and the asker's code"))
 async def rate_answer(intake: Intake, ledger: Ledger, seq: Seq,
                       body: Annotated[Any, Depends(json_body(rating_body_bytes_max))],
-                      ) -> JSONResponse:
+                      ) -> Response:
     """Rate a closed question (satisfied 满意, basically_satisfied 基本满意, dissatisfied
     不满意) with the receipt code given when it was asked; once per question."""
     if not isinstance(body, dict):
         raise FormatError("a rating is {rating, receipt_code}")
     fields.only_fields(body, {"rating", "receipt_code"})
     receipt = await intake.rate_async(ledger, seq, body["rating"], body["receipt_code"])
-    return JSONResponse(receipt_json(receipt), status_code=201 if receipt.created else 200)
+    return receipt_response(receipt)
 
 
 @public.get("/confidential")

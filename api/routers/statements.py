@@ -8,7 +8,6 @@ while both mean success.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter
@@ -32,19 +31,22 @@ def _signed(ledger: str, value: Any) -> SignedStatement:
     return signed
 
 
-def receipt_json(receipt: Receipt) -> dict[str, Any]:
-    return {"seq": receipt.seq, "hash": receipt.hash, "entry": json.loads(receipt.entry.leaf)}
-
-
 def receipt_bytes(receipt: Receipt) -> bytes:
-    """``receipt_json`` as the answer's bytes, the stored leaf spliced in as it is (it is
-    canonical JSON already): no parse and re-encoding of every entry on the write path."""
+    """A receipt as the answer's bytes, ``{"seq", "hash", "entry"}``, the stored leaf
+    spliced in as it is (it is canonical JSON already): no parse and re-encoding of every
+    entry on the write path."""
     return b'{"seq":%d,"hash":"%s","entry":%s}' % (receipt.seq, receipt.hash.encode("ascii"),
                                                    receipt.entry.leaf)
 
 
 class RawJSON(Response):
     media_type = "application/json"
+
+
+def receipt_response(receipt: Receipt, headers: dict[str, str] | None = None) -> Response:
+    """201 for a new entry, 200 for a retry answered with the entry stored before."""
+    return RawJSON(receipt_bytes(receipt), status_code=201 if receipt.created else 200,
+                   headers=headers)
 
 
 @router.post("/statements", status_code=201,
@@ -55,9 +57,8 @@ class RawJSON(Response):
 async def submit_statement(ledger: SlugPath, body: StatementBody,
                            appender: LogAppender) -> Response:
     receipt = await appender.append_async(_signed(ledger, body))  # group-committed
-    return RawJSON(receipt_bytes(receipt), status_code=201 if receipt.created else 200,
-                   headers={"Location": f"/v1/ledgers/{ledger}/entries?start="
-                                        f"{receipt.seq}&limit=1"})
+    return receipt_response(receipt, {"Location": f"/v1/ledgers/{ledger}/entries?start="
+                                                  f"{receipt.seq}&limit=1"})
 
 
 @router.post("/batches", status_code=201,
