@@ -1,4 +1,7 @@
-"""GET proofs: RFC 9162 inclusion and consistency proofs, hashes in standard base64."""
+"""GET proofs: RFC 9162 inclusion and consistency proofs, hashes in standard base64.
+
+Each answer is one query (ledger.log.proofs), which also finds an unknown ledger: the
+routes take the path's slug as it is (its pattern is checked) without looking it up."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.caching import IMMUTABLE
 from api.contract import problems
-from api.deps import SEQ_MAX, Ledger, Reader
+from api.deps import SEQ_MAX, Reader, SlugPath
 from ledger.log import proofs
 
 router = APIRouter(prefix="/v1/ledgers/{ledger}/proofs", tags=["proofs"],
@@ -36,7 +39,7 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 
 @router.get("/inclusion", response_model=InclusionProof)
-def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query(ge=0, le=SEQ_MAX)],
+def inclusion(ledger: SlugPath, reader: Reader, seq: Annotated[int, Query(ge=0, le=SEQ_MAX)],
               size: Annotated[int, Query(ge=1, le=SEQ_MAX)], response: Response) -> InclusionProof:
     response.headers["Cache-Control"] = IMMUTABLE  # a tree of fixed size never changes
     return InclusionProof(seq=seq, size=size, hashes=_b64(proofs.inclusion(reader, ledger,
@@ -44,7 +47,7 @@ def inclusion(ledger: Ledger, reader: Reader, seq: Annotated[int, Query(ge=0, le
 
 
 @router.get("/consistency", response_model=ConsistencyProof, response_model_by_alias=True)
-def consistency(ledger: Ledger, reader: Reader, from_: Annotated[int, Query(alias="from", ge=1, le=SEQ_MAX)],
+def consistency(ledger: SlugPath, reader: Reader, from_: Annotated[int, Query(alias="from", ge=1, le=SEQ_MAX)],
                 to: Annotated[int, Query(ge=1, le=SEQ_MAX)], response: Response) -> ConsistencyProof:
     response.headers["Cache-Control"] = IMMUTABLE
     hashes = _b64(proofs.consistency(reader, ledger, from_, to))

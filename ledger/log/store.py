@@ -140,17 +140,33 @@ class LogReader:
 
     def merkle_nodes(self, slug: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         """Stored Merkle nodes: node (level, index) lives beside the entry that completed it."""
-        by_seq: dict[int, list[tuple[int, int]]] = {}
+        return self._nodes(slug, wanted, [])[0]
+
+    def tree_nodes(self, slug: str, size: int, wanted: list[tuple[int, int]]
+                   ) -> dict[tuple[int, int], bytes] | None:
+        """The nodes ``wanted`` from the tree of the first ``size`` entries, in the same one
+        query that reads entry ``size - 1``; None when that entry is not stored (the tree
+        is not within the log, or the ledger does not exist). So a proof needs no separate
+        lookup of the log's size."""
+        found, last_stored = self._nodes(slug, wanted, [size - 1])
+        return found if last_stored else None
+
+    def _nodes(self, slug: str, wanted: list[tuple[int, int]], also: list[int]
+               ) -> tuple[dict[tuple[int, int], bytes], bool]:
+        """The nodes ``wanted``, and whether every entry in ``also`` is stored."""
+        by_seq: dict[int, list[tuple[int, int]]] = {seq: [] for seq in also}
         for level, index in wanted:
             by_seq.setdefault((index + 1) * 2**level - 1, []).append((level, index))
         found: dict[tuple[int, int], bytes] = {}
+        seen: set[int] = set()
         for seq, stored in self._stored_at(slug, sorted(by_seq)):
+            seen.add(seq)
             for level, index in by_seq.get(seq, []):
                 try:  # a damaged row just lacks the node: the proof reports it missing
                     found[(level, index)] = bytes.fromhex(stored.nodes[level])
                 except (IndexError, ValueError, TypeError):
                     continue
-        return found
+        return found, seen.issuperset(also)
 
     def entries_at(self, slug: str, seqs: list[int]) -> dict[int, Entry]:
         """The entries at ``seqs`` (those that exist), by seq, in one query per chunk."""

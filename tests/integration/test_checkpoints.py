@@ -18,7 +18,8 @@ from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.log.checkpoint_store import CheckpointStore
 from ledger.format.checkpoints import Checkpoint, sign_checkpoint, verify_checkpoint
-from ledger.errors import CheckpointError, NotFound, ProofError, SignatureError, UnknownKey
+from ledger.errors import (CheckpointError, LedgerNotFound, NotFound, ProofError, SignatureError,
+                           UnknownKey)
 from ledger.format.notes import cosign, open_note
 from ledger.keystore.log_keys import log_key_path
 from ledger.witness.cosigner import new_witness_signer
@@ -176,27 +177,53 @@ def test_the_log_refuses_to_sign_with_a_key_the_ledger_does_not_name(settings, a
         CheckpointLog(app).issue(town.slug)
 
 
-def test_proofs_refuse_requests_outside_the_log_and_fetch_nodes_once(app, town):
-    calls = []
-    reader = app.reader
-    fetch = reader.merkle_nodes
-    reader.merkle_nodes = lambda slug, wanted: calls.append(len(wanted)) or fetch(slug, wanted)
+def test_a_proof_is_one_query_with_no_lookup_of_the_log_size(app, town):
+    reader, queries = app.reader, []
+    select_versions, size = reader.sql.select_versions, reader.size
+    reader.sql.select_versions = lambda *a: queries.append("nodes") or select_versions(*a)
+    reader.size = lambda slug: queries.append("size") or size(slug)
     try:
         path = proofs.inclusion(reader, town.slug, 5, 14)
         step = proofs.consistency(reader, town.slug, 5, 14)
+        root = proofs.root_at(reader, town.slug, 14)
+        assert queries == ["nodes"] * 3
+        queries.clear()
+        for ask in (partial(proofs.inclusion, reader, town.slug, 0, 15),
+                    partial(proofs.consistency, reader, town.slug, 3, 15),
+                    partial(proofs.root_at, reader, town.slug, 15)):
+            with pytest.raises(ProofError, match="15 is beyond the log, which has 14 entries"):
+                ask()
+        assert queries == ["nodes", "size"] * 3  # only a refusal looks the size up
     finally:
-        del reader.merkle_nodes
-    assert len(calls) == 2 and all(n > 1 for n in calls)
+        del reader.sql.select_versions, reader.size
     nodes = merkle.MemoryNodes(merkle.leaf_hash(s.leaf) for s in reader.stored(town.slug))
     assert path == merkle.inclusion_proof(5, 14, nodes)
     assert step == merkle.consistency_proof(5, 14, nodes)
-    assert proofs.root_at(reader, town.slug, 14) == nodes.frontier.root()
-    for ask in (partial(proofs.inclusion, reader, town.slug, 14, 14),
+    assert root == nodes.frontier.root()
+
+
+def test_proofs_refuse_requests_outside_the_log(app, town):
+    for ask in (partial(proofs.inclusion, reader := app.reader, town.slug, 14, 14),
                 partial(proofs.inclusion, reader, town.slug, 0, 15),
                 partial(proofs.consistency, reader, town.slug, 0, 3),
                 partial(proofs.consistency, reader, town.slug, 9, 3),
-                partial(proofs.root_at, reader, town.slug, 15)):
+                partial(proofs.consistency, reader, town.slug, 15, 15),
+                partial(proofs.root_at, reader, town.slug, 15),
+                partial(proofs.root_at, reader, town.slug, -1)):
         with pytest.raises(ProofError):
+            ask()
+
+
+def test_a_tree_of_one_entry_needs_no_node_but_must_still_be_in_the_log(app, town):
+    assert proofs.inclusion(app.reader, town.slug, 0, 1) == []
+    assert proofs.root_at(app.reader, town.slug, 1) == merkle.leaf_hash(
+        app.reader.entry(town.slug, 0).leaf)
+    for ask in (partial(proofs.inclusion, app.reader, "nowhere", 0, 1),
+                partial(proofs.root_at, app.reader, "nowhere", 1),
+                partial(proofs.root_at, app.reader, "nowhere", 0),
+                partial(proofs.consistency, app.reader, "nowhere", 1, 1),
+                partial(proofs.consistency, app.reader, "nowhere", 1, 2)):
+        with pytest.raises(LedgerNotFound):
             ask()
 
 

@@ -120,8 +120,10 @@ def test_a_checkpoint_never_signed_is_404(http, town, checkpoints):
 
 def test_an_unknown_ledger_is_404_everywhere(http):
     for path in ("entries", "checkpoint", "proofs/inclusion?seq=0&size=1",
-                 "proofs/consistency?from=1&to=1"):
+                 "proofs/inclusion?seq=1&size=5", "proofs/consistency?from=1&to=1",
+                 "proofs/consistency?from=1&to=3"):
         assert_problem(http.get(f"/v1/ledgers/nowhere/{path}"), 404, "ledger-not-found")
+        assert_problem(http.get(f"/v1/ledgers/Not_A_Slug/{path}"), 422, "invalid-request")
 
 
 def test_the_ledger_list_names_each_ledger_with_its_size_and_log_key(http, town, app):
