@@ -97,14 +97,15 @@ def apply_statement_recorded(state: LedgerState, entry: Entry) -> Effects:
 def reconcile(state: LedgerState, statement: BankStatement) -> Sheet:
     """The reconciliation sheet of one statement, against the books as they stand."""
     book, items = 0, []
-    for seq, (day, lines) in sorted(state.money_lines.items()):
+    money_lines, confirmed_on = state.bank_book()
+    for seq, (day, lines) in sorted(money_lines.items()):
         amount = sum(line_amount for account, fund, currency, line_amount in lines
                      if account == statement.account and currency == state.currency
                      and statement.fund in (None, fund))
         if not amount:
             continue
         booked = day <= statement.date
-        confirmed = state.confirmed_on.get(seq, "")
+        confirmed = confirmed_on.get(seq, "")
         cleared = bool(confirmed) and confirmed <= statement.date
         if booked:
             book += amount

@@ -193,7 +193,8 @@ def apply_money(state: LedgerState, seq: int, entry: int, recorder: str,
                         for line in lines if line.money)
     if money_lines:
         state.cash_entries[entry] = recorder
-        state.money_lines[entry] = (date, money_lines)
+        if state.keeps_bank_book:
+            state.money_lines[entry] = (date, money_lines)
     month = date[:7]
     for fund, flow in by_fund.items():
         _add_flow(state, ("fund", fund, month), flow)
@@ -333,5 +334,6 @@ def _resolution_disclosed(ctx: Context, seq: int) -> None:
 def apply_confirmed(state: LedgerState, entry: Entry) -> Effects:
     body = entry.statement.body
     state.confirmed[body["entry"]] = entry.seq
-    state.confirmed_on[body["entry"]] = body["date"]
+    if state.keeps_bank_book:
+        state.confirmed_on[body["entry"]] = body["date"]
     return (EntryConfirmed(entry.seq, body["entry"], body["date"]),)

@@ -185,12 +185,12 @@ class SeqToMoneyLines(_DenseBySeq):
     lines of each entry that moves money, which the bank reconciliation reads
     (``ledger/domain/bank.py``). A dict of such tuples cost ~500 bytes an entry (297 MB
     and 14 s a snapshot at 586k entries); here dates and (account, fund, currency) are
-    kept once each, and an entry costs ~20 bytes plus 12 a line.
+    kept once each, and an entry costs ~20 bytes plus 12 a line. Only the read side's
+    states keep one (``LedgerState.keeps_bank_book``), so no snapshot holds it.
 
     ``_slots[seq]`` is the entry's number ``e`` in the order entries were added; its date's
     code is ``_day_of[e]`` and its lines are ``_where_of[i]`` / ``_amounts[i]`` for ``i``
-    from ``_ends[e - 1]`` (0 for the first) up to ``_ends[e]``. Parallel flat arrays, so a
-    snapshot's parts are checked with C-speed min/max/sort, not a loop over entries.
+    from ``_ends[e - 1]`` (0 for the first) up to ``_ends[e]``.
     """
 
     _typecode = "q"
@@ -234,38 +234,13 @@ class SeqToMoneyLines(_DenseBySeq):
             self._amounts.append(amount)
         self._ends.append(len(self._amounts))
 
+
     def to_parts(self) -> dict:
-        return {**super().to_parts(), "day_of": self._day_of.tobytes(),
-                "ends": self._ends.tobytes(), "where_of": self._where_of.tobytes(),
-                "amounts": self._amounts.tobytes(), "days": list(self._days),
-                "wheres": [list(where) for where in self._wheres]}
+        raise TypeError("no snapshot keeps money lines (LedgerState.keeps_bank_book)")
 
     @classmethod
     def from_parts(cls, parts: dict) -> SeqToMoneyLines:
-        made = super().from_parts(parts)
-        assert isinstance(made, SeqToMoneyLines)
-        for name in ("day_of", "ends", "where_of", "amounts"):
-            getattr(made, f"_{name}").frombytes(parts[name])
-        days, wheres = parts["days"], [tuple(where) for where in parts["wheres"]]
-        if not all(isinstance(day, str) for day in days) or len(set(days)) != len(days) \
-                or not all(len(where) == 3 and all(isinstance(part, str) for part in where)
-                           for where in wheres) or len(set(wheres)) != len(wheres):
-            raise ValueError("days and wheres must be distinct strings and triples")
-        entries, ends, lines = len(made._day_of), made._ends, len(made._amounts)
-        numbers = [max(made._slots, default=_NO_SEQ), *made._far.values()]
-        if len(ends) != entries or len(made._where_of) != lines \
-                or max(numbers) >= entries \
-                or max(made._day_of, default=0) >= max(len(days), 1) \
-                or max(made._where_of, default=0) >= max(len(wheres), 1) \
-                or (entries and (ends[0] < 0 or ends[-1] != lines or sorted(ends) != list(ends))):
-            raise ValueError(f"not the parts of a {cls.__name__}")
-        made._days, made._wheres = list(days), wheres
-        made._day_codes = {day: code for code, day in enumerate(days)}
-        made._where_codes = {where: code for code, where in enumerate(wheres)}
-        return made
-
-    def _codes_valid(self, lowest: int, highest: int) -> bool:
-        return lowest >= _NO_SEQ  # numbers are checked against the entries in from_parts
+        raise TypeError("no snapshot keeps money lines (LedgerState.keeps_bank_book)")
 
 
 def _code(kept: list, codes: dict, value: object) -> int:

@@ -131,9 +131,14 @@ class LedgerState:
     periods: MutableMapping[str, Period] = field(default_factory=dict)
     year_results: MutableMapping[YearKey, int] = field(default_factory=dict)
     # bank reconciliation (ledger/domain/bank.py): statements by seq; each cash or
-    # bank entry's money lines and the date the cashier confirmed it
+    # bank entry's money lines and the date the cashier confirmed it: the bank book.
     bank_statements: MutableMapping[int, BankStatement] = field(default_factory=dict)
-    # (dense seq maps, like the ones above: a dict here cost ~500 bytes an entry)
+    # Only the read side reads the bank book (the projections' states and the reference
+    # red flags). The write side decides nothing with it and snapshots its state every
+    # few thousand entries, where the bank book, one record per cash or bank entry
+    # (~35 bytes each even in these dense maps), would be re-encoded every time: its
+    # states are made with keeps_bank_book=False and their bank book stays empty.
+    keeps_bank_book: bool = True
     money_lines: MutableMapping[int, MoneyLines] = field(default_factory=SeqToMoneyLines)
     confirmed_on: MutableMapping[int, str] = field(default_factory=SeqToLabel)
     # contracts (contract_records.py): by seq of contract.signed; what each entry.posted
@@ -156,6 +161,14 @@ class LedgerState:
 
     def balance(self, account: str, fund: str, currency: str | None = None) -> int:
         return self.balances.get((account, fund, currency or self.currency), 0)
+
+    def bank_book(self) -> tuple[MutableMapping[int, MoneyLines], MutableMapping[int, str]]:
+        """(money lines, confirmation dates) by entry seq; only a state that keeps them
+        has them (see ``keeps_bank_book``)."""
+        if not self.keeps_bank_book:
+            raise LookupError("this state keeps no bank book: the write side's states do "
+                              "not; replay the log into LedgerState(slug) to reconcile")
+        return self.money_lines, self.confirmed_on
 
     def unconfirmed(self) -> list[int]:
         return sorted(seq for seq in self.cash_entries if seq not in self.confirmed)
@@ -191,5 +204,6 @@ class LedgerState:
 # every map is copy-on-write in a fork; everything else is taken over whole.
 MAP_FACTORIES = (dict, SeqToLabel, SeqToSeq, SeqToMoneyLines)
 MAP_FIELDS = tuple(f.name for f in fields(LedgerState) if f.default_factory in MAP_FACTORIES)
+BANK_BOOK_MAPS = ("money_lines", "confirmed_on")  # empty unless keeps_bank_book
 SCALAR_FIELDS = tuple(f.name for f in fields(LedgerState)
                       if f.name not in MAP_FIELDS and f.name != "slug")

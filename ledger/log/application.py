@@ -187,7 +187,7 @@ class LedgerApplication(Application):
                 and not self.exists(slug):
             # Nothing of this batch can be stored: decide it on a throwaway state (the
             # same refusals as ever) and keep no lock or state for the made-up slug.
-            fork = LedgerState(slug).fork()
+            fork = LedgerState(slug, keeps_bank_book=False).fork()
             return self._decide_batch(fork, batch, all_or_nothing), None
         # This process's threads take turns on the thread lock; processes on the
         # write lock, inside which the state first catches up with the store's head.
@@ -397,7 +397,7 @@ class LedgerApplication(Application):
         and the entries after it (ledger.log.snapshots), else from the whole log."""
         state = self._states.get(slug)
         if state is None:
-            state = self.snapshots_kept.load(slug) or LedgerState(slug)
+            state = self.snapshots_kept.load(slug) or LedgerState(slug, keeps_bank_book=False)
             self._catch_up(state)
             self._states[slug] = state
             self._snapshot_if_due(state)  # after a long replay: the next start is quick

@@ -24,14 +24,16 @@ from typing import Any
 from ledger.domain import records
 from ledger.domain.documents import NamedDocument
 from ledger.domain import contract_records
-from ledger.domain.seq_maps import SeqToLabel, SeqToMoneyLines, SeqToSeq
-from ledger.domain.state import MAP_FIELDS, SCALAR_FIELDS, Account, Fund, KeyRecord, LedgerState
+from ledger.domain.seq_maps import SeqToLabel, SeqToSeq
+from ledger.domain.state import (BANK_BOOK_MAPS, MAP_FIELDS, SCALAR_FIELDS, Account, Fund,
+                                 KeyRecord, LedgerState)
 from ledger.format.keys import PublicKey
 from ledger.format.merkle import CompactRange
 
-STATE_VERSION = 5  # 3: periods, bank statements, findings, documents, confidential
+STATE_VERSION = 6  # 3: periods, bank statements, findings, documents, confidential
 # reports, contracts; 4: matters (四议两公开 in full), a resolution's proposal; 5: the
-# bank reconciliation's money lines and confirmation dates in dense seq maps
+# bank reconciliation's money lines and confirmation dates in dense seq maps; 6: and
+# no longer in a snapshot (the write side's states keep no bank book)
 RECORD_CLASSES = {cls.__name__: cls for cls in (
     KeyRecord, Fund, Account, records.Policy, records.PendingEntry, records.Flow,
     records.Project, records.Resolution, records.Matter, records.Asset, records.Bid,
@@ -40,9 +42,11 @@ RECORD_CLASSES = {cls.__name__: cls for cls in (
     records.ConfidentialReport, records.Finding, NamedDocument, records.Period,
     records.BankStatement,
     contract_records.ScheduleLine, contract_records.Contract, contract_records.ContractPayment)}
-SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq, SeqToMoneyLines)}
-KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS if name not in ("frontier", "log_keys"))
-KEPT_MAPS = tuple(name for name in MAP_FIELDS if name != "batch_entries")
+SEQ_MAP_CLASSES = {cls.__name__: cls for cls in (SeqToLabel, SeqToSeq)}
+KEPT_SCALARS = tuple(name for name in SCALAR_FIELDS
+                     if name not in ("frontier", "log_keys", "keeps_bank_book"))
+KEPT_MAPS = tuple(name for name in MAP_FIELDS
+                  if name != "batch_entries" and name not in BANK_BOOK_MAPS)
 
 
 def _layout() -> str:
@@ -61,6 +65,8 @@ class UnusableState(ValueError):
 def encode_state(state: LedgerState) -> bytes:
     """The state (without an unsaved batch) as compressed JSON."""
     assert not state.batch_entries, "a snapshot holds stored entries only"
+    if state.keeps_bank_book:
+        raise ValueError("a snapshot is of a write side's state, which keeps no bank book")
     document = {name: getattr(state, name) for name in KEPT_SCALARS}
     document["slug"] = state.slug
     document["log_keys"] = [[size, key] for size, key in state.log_keys]
@@ -75,7 +81,7 @@ def decode_state(data: bytes) -> LedgerState:
     """The state ``encode_state`` wrote; UnusableState for anything else."""
     try:
         document = json.loads(zlib.decompress(data).decode("utf-8"))
-        state = LedgerState(_text(document["slug"]))
+        state = LedgerState(_text(document["slug"]), keeps_bank_book=False)
         for name in KEPT_SCALARS:
             setattr(state, name, _scalar(document[name], type(getattr(state, name))))
         state.log_keys = [(_integer(size), _text(key)) for size, key in document["log_keys"]]
@@ -96,14 +102,14 @@ def decode_state(data: bytes) -> LedgerState:
 
 def _encode_map(mapping: Any) -> Any:
     if SEQ_MAP_CLASSES.get(type(mapping).__name__) is type(mapping):
-        # Its parts: lists as they are, arrays' bytes in base64 (SeqToMoneyLines adds some).
+        # Its parts: lists as they are, the array's bytes in base64.
         parts = {name: base64.b64encode(part).decode("ascii") if isinstance(part, bytes)
                  else part for name, part in mapping.to_parts().items()}
         return {"seq": type(mapping).__name__, **parts}
     return [[_encode(key), _encode(value)] for key, value in mapping.items()]
 
 
-_BYTES_PARTS = ("slots", "day_of", "ends", "where_of", "amounts")  # arrays' bytes
+_BYTES_PARTS = ("slots",)  # the array's bytes
 
 
 def _decode_map(encoded: Any, expected: type) -> Any:

@@ -41,7 +41,7 @@ def record(at: At, state: LedgerState, effects: tuple[Effect, ...]) -> None:
         if isinstance(effect, MoneyMoved):
             books.touch(at.tx, at.ledger, effect.date)
         elif isinstance(effect, EntryConfirmed):  # the entry's own date, or an earlier one
-            books.touch(at.tx, at.ledger, min(effect.date, state.money_lines[effect.entry][0]))
+            books.touch(at.tx, at.ledger, min(effect.date, state.bank_book()[0][effect.entry][0]))
         elif isinstance(effect, BankStatementRecorded):
             books.touch(at.tx, at.ledger, effect.statement.date)
     if at.entry.statement.type == "trade.awarded":

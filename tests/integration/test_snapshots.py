@@ -18,6 +18,7 @@ from ledger.errors import LogBehind
 from ledger.log.application import LedgerApplication
 from ledger.log.checkpointing import CheckpointLog
 from ledger.log.snapshots import SNAPSHOTS_KEPT, UnusableSnapshot
+from ledger.log.state_codec import encode_state
 from tests.builders.books import a_year_of_books
 from tests.builders.community import YUAN, Clock, Community
 from tests.builders.server import keep_log_key
@@ -40,9 +41,11 @@ def everything_in(state: LedgerState) -> dict:
     return seen
 
 
-def replayed(app: LedgerApplication, slug: str, size: int) -> LedgerState:
-    """The state a replay of the first ``size`` stored entries gives."""
-    state = LedgerState(slug)
+def replayed(app: LedgerApplication, slug: str, size: int,
+             keeps_bank_book: bool = False) -> LedgerState:
+    """The state a replay of the first ``size`` stored entries gives (by default as the
+    write side keeps it, with no bank book)."""
+    state = LedgerState(slug, keeps_bank_book=keeps_bank_book)
     for stored in app.reader.stored(slug, 0, size):
         replay(state, stored.entry())
     return state
@@ -139,6 +142,32 @@ def test_snapshot_and_tail_give_every_field_a_full_replay_gives(every, clock, bo
     finally:
         app.close()
     assert restarted_state(every, slug) == full_replay_state(every, slug) == live
+
+
+def test_the_write_side_keeps_no_bank_book_so_snapshots_stay_flat(every, clock):
+    app = LedgerApplication(every, clock=clock)
+    try:
+        town = Community.open(app, clock=clock)
+        a_year_of_books(town)
+        town.submit(town.cashier.confirm(town.grant("general", 50_000).seq, "2026-01-06"))
+        size = app.state(town.slug).size
+        with RawSnapshots(app, every, town.slug) as raw:
+            newest = raw.versions()[0]
+        snapshot = app.snapshots_kept.usable(town.slug, newest,
+                                             stored_row(app, town.slug, newest), size)
+        read_side = replayed(app, town.slug, size, keeps_bank_book=True)
+        for state in (app.state(town.slug), snapshot):
+            assert not state.keeps_bank_book and state.cash_entries
+            assert (len(state.money_lines), len(state.confirmed_on)) == (0, 0)
+            with pytest.raises(LookupError, match="keeps no bank book"):
+                state.bank_book()
+    finally:
+        app.close()
+    money_lines, confirmed_on = read_side.bank_book()  # the read side's replay keeps it
+    assert set(money_lines) == set(read_side.cash_entries)
+    assert set(confirmed_on) == set(read_side.confirmed) and len(confirmed_on) >= 2
+    with pytest.raises(ValueError, match="keeps no bank book"):
+        encode_state(read_side)
 
 
 def test_a_restart_replays_only_the_entries_after_the_newest_snapshot(every, written):

@@ -4,8 +4,10 @@ and what nothing explains is a red flag. Refusals change nothing."""
 
 from __future__ import annotations
 
+from ledger.domain import replay
 from ledger.domain.bank import BOOKED_NOT_CLEARED, CLEARED_NOT_BOOKED, reconcile
 from ledger.domain.redflags import red_flags
+from ledger.domain.state import LedgerState
 from ledger.errors import DomainError, FormatError, PolicyError, UnknownFund
 from tests.builders.community import YUAN, sha
 
@@ -24,7 +26,12 @@ def statement(town, balance: int, date: str = "2026-03-31", **extra) -> int:
 
 
 def sheet_of(town, seq: int):
-    return reconcile(town.state, town.state.bank_statements[seq])
+    """The sheet as the read side works it out: from a replay that keeps the bank book
+    (the write side's state keeps none)."""
+    state = LedgerState(town.slug)
+    for entry in town.entries():
+        replay(state, entry)
+    return reconcile(state, state.bank_statements[seq])
 
 
 def test_a_payment_the_bank_has_not_cleared_explains_the_difference(town):
